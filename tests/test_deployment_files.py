@@ -1,0 +1,126 @@
+"""The deployment files agree with each other: compose, Dockerfile, CI script and README."""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def services() -> dict[str, Any]:
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
+    return compose["services"]
+
+
+def _environment(service: dict[str, Any]) -> dict[str, str]:
+    env = service.get("environment") or {}
+    if isinstance(env, list):
+        return dict(item.split("=", 1) for item in env)
+    return {key: str(value) for key, value in env.items()}
+
+
+def _command(service: dict[str, Any]) -> list[str]:
+    command = service["command"]
+    return shlex.split(command) if isinstance(command, str) else [str(part) for part in command]
+
+
+def _build_context(service: dict[str, Any]) -> str:
+    build = service["build"]
+    return build if isinstance(build, str) else build.get("context", ".")
+
+
+def _published_container_ports(service: dict[str, Any]) -> set[int]:
+    ports = set()
+    for port in service.get("ports", []):
+        if isinstance(port, dict):
+            ports.add(int(port["target"]))
+        else:
+            ports.add(int(str(port).split("/")[0].rsplit(":", 1)[-1]))
+    return ports
+
+
+def _exposed_ports() -> set[int]:
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    ports = set()
+    for line in dockerfile.splitlines():
+        match = re.match(r"\s*EXPOSE\s+(.+)", line, re.IGNORECASE)
+        if match:
+            ports.update(int(port.split("/")[0]) for port in match.group(1).split())
+    return ports
+
+
+def _readme_test_command() -> str:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    lines = [line.strip() for line in readme.splitlines() if "pytest" in line]
+    commands = [line for line in lines if line.startswith(("python", ".venv")) and "pip" not in line]
+    assert commands, "README.md gives no pytest command"
+    return commands[0]
+
+
+def test_compose_defines_the_database_the_api_and_the_projector(services: dict[str, Any]) -> None:
+    assert {"db", "api", "projector"} <= services.keys()
+
+
+def test_the_api_and_projector_are_built_from_the_directory_holding_the_dockerfile(
+    services: dict[str, Any],
+) -> None:
+    for name in ("api", "projector"):
+        context = ROOT / _build_context(services[name])
+        assert context.resolve() == ROOT
+        assert (context / "Dockerfile").is_file()
+
+
+def test_the_api_serves_on_the_port_the_image_exposes_and_compose_publishes(
+    services: dict[str, Any],
+) -> None:
+    command = _command(services["api"])
+    assert command[command.index("--port") + 1] == "8000"
+    assert 8000 in _published_container_ports(services["api"])
+    assert 8000 in _exposed_ports()
+
+
+def test_the_api_and_projector_reach_the_compose_database_with_its_credentials(
+    services: dict[str, Any],
+) -> None:
+    api_url = _environment(services["api"])["REGISTRY_DATABASE_URL"]
+    projector_url = _environment(services["projector"])["REGISTRY_DATABASE_URL"]
+    assert api_url == projector_url
+
+    url = urlsplit(api_url)
+    db = _environment(services["db"])
+    assert url.scheme.startswith("postgresql")
+    assert url.hostname == "db" and "db" in services
+    assert url.username == db["POSTGRES_USER"]
+    assert url.password == db["POSTGRES_PASSWORD"]
+    assert url.path.lstrip("/") == db["POSTGRES_DB"]
+
+
+def test_the_api_and_projector_wait_for_the_database(services: dict[str, Any]) -> None:
+    for name in ("api", "projector"):
+        assert "db" in services[name]["depends_on"]
+
+
+def test_the_ci_script_is_executable_and_installs_the_project_with_its_test_extras() -> None:
+    script = ROOT / ".ci" / "run"
+    assert os.access(script, os.X_OK)
+    # `pip install -e '.[test]'`, quiet flags allowed.
+    assert re.search(r"pip install (-q )?-e '\.\[test\]'", script.read_text(encoding="utf-8"))
+
+
+def test_the_ci_script_runs_the_test_command_the_readme_gives() -> None:
+    script_lines = [
+        line.strip() for line in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    ]
+    readme_command = _readme_test_command()
+    assert any(
+        line == readme_command or line == f".venv/bin/{readme_command}" for line in script_lines
+    ), f"no line of .ci/run runs {readme_command!r}"
