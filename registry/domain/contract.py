@@ -1,0 +1,462 @@
+"""The TrainingContract aggregate: one prepaid ledger per contract (fees, lessons, escrow, refunds).
+
+Feeds and regulators report facts. A fact that cannot be true (more lessons than bought, more
+released than consumed) is refused; a fact that happened against the rules (a charge over three
+months, a lesson on a Sunday) is recorded and a ``ComplianceBreachDetected`` event names the rule.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+from fractions import Fraction
+from typing import Any
+from uuid import UUID, uuid4
+
+from eventsourcing.domain import Aggregate, event
+
+from registry.domain import rules
+from registry.domain.contract_checks import Breach, lesson_breaches, payment_breaches
+from registry.domain.errors import InvalidInput
+from registry.domain.licensing import Actor, refuse_unless
+from registry.domain.rules import DEFAULT_RULE_PACK, RulePack
+from registry.domain.unconsumed import POOLED, Assessment, Ledger, assess
+
+OPEN = ("signed", "active", "frozen")
+CLOSED = ("completed", "terminated")
+
+
+def require_positive(value: int, what: str) -> None:
+    refuse_unless(value > 0, rules.AMOUNT_POSITIVE, f"{what} must be positive, not {value}")
+
+
+class TrainingContract(Aggregate):
+    """A family's prepaid training contract with one institution (校外培训服务合同)."""
+
+    @classmethod
+    def sign(
+        cls,
+        *,
+        institution_id: UUID,
+        district_code: str,
+        category: str,
+        pupil_ref: str,
+        guardian_name: str,
+        guardian_phone: str,
+        course: str,
+        paid_lessons: int,
+        gift_lessons: int,
+        price_per_lesson_fen: int,
+        start_date: date,
+        end_date: date,
+        supervision_mode: str | None,
+        actor: Actor,
+    ) -> TrainingContract:
+        """A feed or regulator reports a signed contract of an institution of its district."""
+        require_positive(paid_lessons, "paid_lessons")
+        require_positive(price_per_lesson_fen, "price_per_lesson_fen")
+        refuse_unless(gift_lessons >= 0, rules.AMOUNT_POSITIVE, "gift_lessons cannot be negative")
+        refuse_unless(
+            end_date > start_date, rules.CONTRACT_TERMS, "end_date must be after start_date"
+        )
+        return cls._create(
+            cls.ContractSigned,
+            id=uuid4(),
+            institution_id=str(institution_id),
+            district_code=district_code,
+            category=category,
+            pupil_ref=pupil_ref,
+            guardian_name=guardian_name,
+            guardian_phone=guardian_phone,
+            course=course,
+            paid_lessons=paid_lessons,
+            gift_lessons=gift_lessons,
+            price_per_lesson_fen=price_per_lesson_fen,
+            start_date=start_date.isoformat(),
+            end_date=end_date.isoformat(),
+            supervision_mode=supervision_mode,
+            actor=actor,
+        )
+
+    class ContractSigned(Aggregate.Created):
+        institution_id: str
+        district_code: str
+        category: str
+        pupil_ref: str
+        guardian_name: str
+        guardian_phone: str
+        course: str
+        paid_lessons: int
+        gift_lessons: int
+        price_per_lesson_fen: int
+        start_date: str
+        end_date: str
+        supervision_mode: str | None
+        actor: Actor
+
+    @event(ContractSigned)
+    def __init__(
+        self,
+        institution_id: str,
+        district_code: str,
+        category: str,
+        pupil_ref: str,
+        guardian_name: str,
+        guardian_phone: str,
+        course: str,
+        paid_lessons: int,
+        gift_lessons: int,
+        price_per_lesson_fen: int,
+        start_date: str,
+        end_date: str,
+        supervision_mode: str | None,
+        actor: Actor,
+    ) -> None:
+        terms = {
+            "institution_id": institution_id,
+            "category": category,
+            "pupil_ref": pupil_ref,
+            "guardian_name": guardian_name,
+            "guardian_phone": guardian_phone,
+            "course": course,
+            "paid_lessons": paid_lessons,
+            "gift_lessons": gift_lessons,
+            "price_per_lesson_fen": price_per_lesson_fen,
+            "start_date": start_date,
+            "end_date": end_date,
+            "supervision_mode": supervision_mode,
+        }
+        self.terms = terms
+        self.institution_id = UUID(terms["institution_id"])
+        self.district_code = district_code
+        self.status = "signed"
+        self.disputed = False
+        self.dispute_case_id: str | None = None
+        self.paid_fen = 0
+        self.consumed_lessons = 0
+        self.released_fen = 0
+        self.refunded_fen = 0
+        self.lessons_charged = 0
+        self.payments: list[dict[str, Any]] = []
+        self.breaches: list[dict[str, Any]] = []
+        self.transfers: list[dict[str, Any]] = []
+
+    # -- derived figures ---------------------------------------------------------------------
+
+    @property
+    def paid_lessons(self) -> int:
+        return int(self.terms["paid_lessons"])
+
+    @property
+    def gift_lessons(self) -> int:
+        return int(self.terms["gift_lessons"])
+
+    def ledger(self) -> Ledger:
+        return Ledger(
+            paid_fen=self.paid_fen,
+            refunded_fen=self.refunded_fen,
+            paid_lessons=self.paid_lessons,
+            gift_lessons=self.gift_lessons,
+            consumed_lessons=self.consumed_lessons,
+        )
+
+    def assess(self, method: str = POOLED, irreversible_costs_fen: int = 0) -> Assessment:
+        return assess(self.ledger(), method, irreversible_costs_fen)
+
+    @property
+    def consumed_value_fen(self) -> Fraction:
+        return self.assess().consumed_value_fen
+
+    @property
+    def unconsumed_fen(self) -> int:
+        return self.assess().unconsumed_rounded
+
+    @property
+    def is_open(self) -> bool:
+        """Still carrying a liability: something paid is unconsumed and not refunded, whether
+        the contract runs, is frozen or was terminated early."""
+        return self.status != "completed" and self.unconsumed_fen > 0
+
+    def _refuse_if_closed(self) -> None:
+        refuse_unless(
+            self.status not in CLOSED, rules.CONTRACT_CLOSED, f"the contract is {self.status}"
+        )
+
+    def _flag(self, breaches: list[Breach], pack: RulePack) -> None:
+        fact_version = self.version
+        for rule, detail in breaches:
+            self._breach_detected(
+                rule=rule.id, rule_version=pack.version, detail=detail, event_version=fact_version
+            )
+
+    @event("ComplianceBreachDetected")
+    def _breach_detected(
+        self, rule: str, rule_version: str, detail: str, event_version: int
+    ) -> None:
+        self.breaches.append(
+            {
+                "rule": rule,
+                "rule_version": rule_version,
+                "detail": detail,
+                "event_version": event_version,
+            }
+        )
+
+    # -- facts from feeds --------------------------------------------------------------------
+
+    def collect_fee(
+        self,
+        *,
+        amount_fen: int,
+        paid_at: datetime,
+        channel: str,
+        into_supervised_account: bool,
+        lessons_covered: int | None,
+        covers_until: date | None,
+        institution: dict[str, Any],
+        actor: Actor,
+        pack: RulePack = DEFAULT_RULE_PACK,
+    ) -> None:
+        """A bank or platform reports prepaid fees collected (预收费); breaches are flagged."""
+        require_positive(amount_fen, "amount_fen")
+        if lessons_covered is not None:
+            require_positive(lessons_covered, "lessons_covered")
+        self._refuse_if_closed()
+        covered = lessons_covered or math.ceil(amount_fen / self.terms["price_per_lesson_fen"])
+        breaches = payment_breaches(
+            amount_fen=amount_fen,
+            paid_at=paid_at,
+            covers_until=covers_until,
+            lessons_covered=covered,
+            outstanding_lessons=max(0, self.lessons_charged - self.consumed_lessons),
+            into_supervised_account=into_supervised_account,
+            institution=institution,
+            pack=pack,
+        )
+        self._fee_collected(
+            payment_id=str(uuid4()),
+            amount_fen=amount_fen,
+            paid_at=paid_at.isoformat(),
+            channel=channel,
+            into_supervised_account=into_supervised_account,
+            lessons_covered=covered,
+            covers_until=covers_until.isoformat() if covers_until else None,
+            actor=actor,
+        )
+        self._flag(breaches, pack)
+
+    @event("PrepaidFeeCollected")
+    def _fee_collected(
+        self,
+        payment_id: str,
+        amount_fen: int,
+        paid_at: str,
+        channel: str,
+        into_supervised_account: bool,
+        lessons_covered: int,
+        covers_until: str | None,
+        actor: Actor,
+    ) -> None:
+        self.paid_fen += amount_fen
+        self.lessons_charged += lessons_covered
+        if self.status == "signed":
+            self.status = "active"
+        self.payments.append(
+            {
+                "payment_id": payment_id,
+                "amount_fen": amount_fen,
+                "paid_at": paid_at,
+                "channel": channel,
+                "into_supervised_account": into_supervised_account,
+                "lessons_covered": lessons_covered,
+                "covers_until": covers_until,
+            }
+        )
+
+    def consume_lessons(
+        self,
+        *,
+        lessons: int,
+        starts_at: datetime,
+        ends_at: datetime,
+        delivery: str,
+        actor: Actor,
+        pack: RulePack = DEFAULT_RULE_PACK,
+    ) -> None:
+        """Lessons were taught and signed in (消课); never more than were bought."""
+        require_positive(lessons, "lessons")
+        if ends_at <= starts_at:
+            raise InvalidInput("ends_at must be after starts_at", "ends_at")
+        self._refuse_if_closed()
+        purchased = self.paid_lessons + self.gift_lessons
+        refuse_unless(
+            self.consumed_lessons + lessons <= purchased,
+            rules.LESSONS_WITHIN_PURCHASE,
+            f"{self.consumed_lessons} + {lessons} lessons would exceed the {purchased} bought",
+        )
+        breaches = lesson_breaches(
+            category=self.terms["category"],
+            lessons=lessons,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            delivery=delivery,
+            pack=pack,
+        )
+        self._lessons_consumed(
+            lessons=lessons,
+            starts_at=starts_at.isoformat(),
+            ends_at=ends_at.isoformat(),
+            delivery=delivery,
+            actor=actor,
+        )
+        self._flag(breaches, pack)
+
+    @event("LessonsConsumed")
+    def _lessons_consumed(
+        self, lessons: int, starts_at: str, ends_at: str, delivery: str, actor: Actor
+    ) -> None:
+        self.consumed_lessons += lessons
+
+    def release_escrow(self, *, amount_fen: int, actor: Actor) -> None:
+        """The custody bank pays the institution for lessons already taught (消拨同步)."""
+        require_positive(amount_fen, "amount_fen")
+        refuse_unless(
+            self.status != "frozen" and not self.disputed,
+            rules.RELEASE_BLOCKED,
+            "the contract is frozen or under dispute",
+        )
+        refuse_unless(
+            self.released_fen + amount_fen <= self.consumed_value_fen,
+            rules.RELEASE_WITHIN_CONSUMED,
+            f"releasable is {math.floor(self.consumed_value_fen - self.released_fen)} fen",
+        )
+        refuse_unless(
+            self.released_fen + self.refunded_fen + amount_fen <= self.paid_fen,
+            rules.RELEASE_WITHIN_PAID,
+            "released plus refunded would exceed what was paid",
+        )
+        self._escrow_released(amount_fen=amount_fen, actor=actor)
+
+    @event("EscrowReleased")
+    def _escrow_released(self, amount_fen: int, actor: Actor) -> None:
+        self.released_fen += amount_fen
+
+    def refund(
+        self, *, amount_fen: int, paid_at: datetime, actor: Actor, refund_case_id: str | None = None
+    ) -> None:
+        """Unconsumed fees are paid back to the family, also after termination or a freeze."""
+        require_positive(amount_fen, "amount_fen")
+        refuse_unless(
+            amount_fen <= self.unconsumed_fen,
+            rules.REFUND_WITHIN_UNCONSUMED,
+            f"the unconsumed amount is {self.unconsumed_fen} fen",
+        )
+        refuse_unless(
+            self.released_fen + self.refunded_fen + amount_fen <= self.paid_fen,
+            rules.RELEASE_WITHIN_PAID,
+            "released plus refunded would exceed what was paid",
+        )
+        self._refunded(
+            amount_fen=amount_fen,
+            paid_at=paid_at.isoformat(),
+            refund_case_id=refund_case_id,
+            actor=actor,
+        )
+
+    @event("PrepaidRefunded")
+    def _refunded(
+        self, amount_fen: int, paid_at: str, refund_case_id: str | None, actor: Actor
+    ) -> None:
+        self.refunded_fen += amount_fen
+
+    # -- status ------------------------------------------------------------------------------
+
+    def freeze(self, *, reason: str, frozen_on: date, cause: str, actor: Actor) -> bool:
+        """Freeze an open contract (the institution ceased); False when there is nothing to do."""
+        if self.status in CLOSED or self.status == "frozen":
+            return False
+        self._frozen(reason=reason, frozen_on=frozen_on.isoformat(), cause=cause, actor=actor)
+        return True
+
+    @event("ContractFrozen")
+    def _frozen(self, reason: str, frozen_on: str, cause: str, actor: Actor) -> None:
+        self.status = "frozen"
+
+    def terminate(self, *, by: str, reason: str, terminated_on: date, actor: Actor) -> None:
+        """The contract ends early; what is unconsumed stays owed until refunded."""
+        self._refuse_if_closed()
+        self._terminated(by=by, reason=reason, terminated_on=terminated_on.isoformat(), actor=actor)
+
+    @event("ContractTerminated")
+    def _terminated(self, by: str, reason: str, terminated_on: str, actor: Actor) -> None:
+        self.status = "terminated"
+
+    def complete(self, *, completed_on: date, actor: Actor) -> None:
+        """Every lesson paid for was taught or refunded."""
+        self._refuse_if_closed()
+        refuse_unless(
+            self.unconsumed_fen == 0,
+            rules.CONTRACT_COMPLETION,
+            f"{self.unconsumed_fen} fen are still unconsumed",
+        )
+        self._completed(completed_on=completed_on.isoformat(), actor=actor)
+
+    @event("ContractCompleted")
+    def _completed(self, completed_on: str, actor: Actor) -> None:
+        self.status = "completed"
+
+    def transfer_to(
+        self, *, successor_id: UUID, successor_district: str, transferred_on: date, actor: Actor
+    ) -> None:
+        """Conversion (营转非): the non-profit successor takes over this contract's liability."""
+        self._refuse_if_closed()
+        self._liabilities_transferred(
+            from_institution_id=str(self.institution_id),
+            to_institution_id=str(successor_id),
+            to_district_code=successor_district,
+            unconsumed_fen=self.unconsumed_fen,
+            transferred_on=transferred_on.isoformat(),
+            actor=actor,
+        )
+
+    @event("PrepaidLiabilitiesTransferred")
+    def _liabilities_transferred(
+        self,
+        from_institution_id: str,
+        to_institution_id: str,
+        to_district_code: str,
+        unconsumed_fen: int,
+        transferred_on: str,
+        actor: Actor,
+    ) -> None:
+        self.transfers.append(
+            {"from": from_institution_id, "to": to_institution_id, "on": transferred_on}
+        )
+        self.institution_id = UUID(to_institution_id)
+        self.district_code = to_district_code
+
+    # -- disputes ----------------------------------------------------------------------------
+
+    def open_dispute(self, *, case_id: UUID, actor: Actor) -> None:
+        """A refund case opens over this contract; escrow release stops until it closes."""
+        refuse_unless(
+            not self.disputed,
+            rules.CASE_ONE_OPEN,
+            f"the contract is already in open refund case {self.dispute_case_id}",
+        )
+        self._dispute_opened(case_id=str(case_id), actor=actor)
+
+    @event("ContractDisputed")
+    def _dispute_opened(self, case_id: str, actor: Actor) -> None:
+        self.disputed = True
+        self.dispute_case_id = case_id
+
+    def close_dispute(self, *, case_id: UUID, outcome: str, actor: Actor) -> None:
+        """The refund case over this contract closed or was withdrawn."""
+        if self.dispute_case_id == str(case_id):
+            self._dispute_closed(case_id=str(case_id), outcome=outcome, actor=actor)
+
+    @event("DisputeClosed")
+    def _dispute_closed(self, case_id: str, outcome: str, actor: Actor) -> None:
+        self.disputed = False
+        self.dispute_case_id = None

@@ -1,0 +1,336 @@
+"""The Institution aggregate: one stream per off-campus training institution (校外培训机构).
+
+Registration, revocation, conversion to non-profit (营转非), cessation, blacklisting and
+deregistration; licensing and enforcement come from the layers it builds on.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import event
+
+from registry.domain import rules
+from registry.domain.districts import is_district_code
+from registry.domain.enforcement import Enforcement
+from registry.domain.errors import RuleViolation
+from registry.domain.licensing import OPERATING, Actor, refuse_unless, require_decision_no
+from registry.domain.uscc import CreditCode
+
+
+class Institution(Enforcement):
+    """A training institution's regulatory life: licence, supervision, enforcement, closure."""
+
+    @staticmethod
+    def create_id(credit_code: str) -> UUID:
+        """One stream per credit code, so a second registration collides in the event store."""
+        return uuid5(NAMESPACE_URL, f"/institutions/{credit_code}")
+
+    @classmethod
+    def register(
+        cls,
+        *,
+        name: str,
+        credit_code: str,
+        district_code: str,
+        address: str,
+        category: str,
+        subjects: list[str],
+        delivery: str,
+        legal_form: str,
+        legal_representative: str,
+        icp_number: str | None,
+        successor_of: UUID | None,
+        actor: Actor,
+    ) -> Institution:
+        """A regulator enters an institution (legal person) into the register."""
+        try:
+            code = CreditCode.parse(credit_code)
+        except ValueError as e:
+            raise RuleViolation(rules.USCC_CHECK.id, str(e)) from None
+        refuse_unless(
+            is_district_code(district_code),
+            rules.DISTRICT_CODE,
+            f"{district_code!r} is not a 6-digit district code",
+        )
+        refuse_unless(
+            delivery != "online" or bool(icp_number),
+            rules.ONLINE_ICP,
+            "an online institution must give its ICP filing number",
+        )
+        return cls._create(
+            cls.InstitutionRegistered,
+            name=name,
+            credit_code=code.value,
+            district_code=district_code,
+            address=address,
+            category=category,
+            subjects=list(subjects),
+            delivery=delivery,
+            legal_form=legal_form,
+            legal_representative=legal_representative,
+            icp_number=icp_number,
+            successor_of=str(successor_of) if successor_of else None,
+            actor=actor,
+        )
+
+    class InstitutionRegistered(Enforcement.Created):
+        name: str
+        credit_code: str
+        district_code: str
+        address: str
+        category: str
+        subjects: list[str]
+        delivery: str
+        legal_form: str
+        legal_representative: str
+        icp_number: str | None
+        successor_of: str | None
+        actor: Actor
+
+    @event(InstitutionRegistered)
+    def __init__(
+        self,
+        name: str,
+        credit_code: str,
+        district_code: str,
+        address: str,
+        category: str,
+        subjects: list[str],
+        delivery: str,
+        legal_form: str,
+        legal_representative: str,
+        icp_number: str | None,
+        successor_of: str | None,
+        actor: Actor,
+    ) -> None:
+        self.name = name
+        self.credit_code = credit_code
+        self.district_code = district_code
+        self.address = address
+        self.category = category
+        self.subjects = list(subjects)
+        self.delivery = delivery
+        self.legal_form = legal_form
+        self.legal_representative = legal_representative
+        self.icp_number = icp_number
+        self.successor_of = successor_of
+        self.status = "registered"
+        self.licence: dict[str, Any] | None = None
+        self.supervision: dict[str, Any] | None = None
+        self.staff: list[dict[str, Any]] = []
+        self.inspections: dict[str, dict[str, Any]] = {}
+        self.rectification_orders: dict[str, dict[str, Any]] = {}
+        self.suspension: dict[str, Any] | None = None
+        self.penalties: list[dict[str, Any]] = []
+        self.revocation: dict[str, Any] | None = None
+        self.conversion: dict[str, Any] | None = None
+        self.cessation: dict[str, Any] | None = None
+        self.blacklisting: dict[str, Any] | None = None
+        self.deregistration: dict[str, Any] | None = None
+
+    # -- revocation ---------------------------------------------------------------------------
+
+    def revoke_licence(
+        self,
+        *,
+        decision_no: str,
+        reason: str,
+        notice_served_on: date,
+        effective_on: date,
+        actor: Actor,
+    ) -> None:
+        """The approving bureau revokes the licence (吊销办学许可证) after serving notice."""
+        require_decision_no(decision_no)
+        refuse_unless(
+            self.status in OPERATING,
+            rules.REVOCATION_STATE,
+            f"only a licensed or suspended institution's licence is revoked; it is {self.status}",
+        )
+        refuse_unless(
+            effective_on >= notice_served_on,
+            rules.REVOCATION_NOTICE,
+            "revocation cannot take effect before the notice was served",
+        )
+        self._licence_revoked(
+            decision_no=decision_no,
+            reason=reason,
+            notice_served_on=notice_served_on.isoformat(),
+            effective_on=effective_on.isoformat(),
+            actor=actor,
+        )
+
+    @event("LicenceRevoked")
+    def _licence_revoked(
+        self, decision_no: str, reason: str, notice_served_on: str, effective_on: str, actor: Actor
+    ) -> None:
+        self.status = "revoked"
+        self.suspension = None
+        self.revocation = {
+            "decision_no": decision_no,
+            "reason": reason,
+            "notice_served_on": notice_served_on,
+            "effective_on": effective_on,
+        }
+
+    # -- conversion to non-profit (营转非) ------------------------------------------------------
+
+    def start_conversion(
+        self, *, started_on: date, planned_successor_name: str, actor: Actor
+    ) -> None:
+        """A licensed for-profit academic institution begins converting; enrolment and fees stop."""
+        refuse_unless(
+            self.status == "licensed" and self.is_academic and not self.is_non_profit,
+            rules.CONVERSION_ELIGIBLE,
+            "conversion is for a licensed, for-profit, academic institution",
+        )
+        self._conversion_started(
+            started_on=started_on.isoformat(),
+            planned_successor_name=planned_successor_name,
+            actor=actor,
+        )
+
+    @event("ConversionStarted")
+    def _conversion_started(
+        self, started_on: str, planned_successor_name: str, actor: Actor
+    ) -> None:
+        self.status = "converting"
+        self.conversion = {
+            "started_on": started_on,
+            "planned_successor_name": planned_successor_name,
+            "successor_id": None,
+            "completed_on": None,
+        }
+
+    def complete_conversion(
+        self,
+        *,
+        successor: Institution,
+        open_contracts: int,
+        completed_on: date,
+        actor: Actor,
+    ) -> None:
+        """Conversion completes once the non-profit successor can carry every prepaid liability.
+
+        ``open_contracts`` counts this institution's contracts still neither refunded nor
+        transferred to the successor.
+        """
+        refuse_unless(
+            self.status == "converting",
+            rules.CONVERSION_STATE,
+            f"the institution is {self.status}, not converting",
+        )
+        refuse_unless(
+            successor.successor_of == str(self.id)
+            and successor.is_non_profit
+            and successor.licence is not None
+            and successor.status in OPERATING,
+            rules.CONVERSION_SUCCESSOR,
+            "the successor must be registered as this institution's successor, a licensed "
+            "non-profit (USCC beginning 52)",
+        )
+        refuse_unless(
+            successor.supervision is not None,
+            rules.CONVERSION_SUPERVISION,
+            "the successor has no fund supervision in place",
+        )
+        refuse_unless(
+            open_contracts == 0,
+            rules.CONVERSION_LIABILITIES,
+            f"{open_contracts} prepaid contract(s) are neither refunded nor transferred",
+        )
+        self._conversion_completed(
+            successor_id=str(successor.id),
+            successor_credit_code=successor.credit_code,
+            completed_on=completed_on.isoformat(),
+            actor=actor,
+        )
+
+    @event("ConversionCompleted")
+    def _conversion_completed(
+        self, successor_id: str, successor_credit_code: str, completed_on: str, actor: Actor
+    ) -> None:
+        assert self.conversion is not None
+        self.status = "converted"
+        self.conversion = {
+            **self.conversion,
+            "successor_id": successor_id,
+            "successor_credit_code": successor_credit_code,
+            "completed_on": completed_on,
+        }
+
+    # -- cessation, blacklist, deregistration -------------------------------------------------
+
+    def cease_operations(self, *, kind: str, ceased_on: date, reason: str, actor: Actor) -> None:
+        """The institution stops operating, voluntarily or abnormally (闭店/跑路)."""
+        refuse_unless(
+            self.status in (*OPERATING, "registered", "converting"),
+            rules.CESSATION_STATE,
+            f"an institution that is {self.status} cannot cease operations",
+        )
+        self._operations_ceased(
+            kind=kind, ceased_on=ceased_on.isoformat(), reason=reason, actor=actor
+        )
+
+    @event("OperationsCeased")
+    def _operations_ceased(self, kind: str, ceased_on: str, reason: str, actor: Actor) -> None:
+        self.status = "ceased"
+        self.cessation = {"kind": kind, "ceased_on": ceased_on, "reason": reason}
+
+    def blacklist(
+        self, *, reasons: list[str], decision_no: str, listed_on: date, actor: Actor
+    ) -> None:
+        """The bureau puts the institution on the public blacklist (黑名单)."""
+        self._refuse_if_closed()
+        require_decision_no(decision_no)
+        refuse_unless(
+            bool([r for r in reasons if r.strip()]),
+            rules.BLACKLIST_REASON,
+            "blacklisting states at least one reason",
+        )
+        refuse_unless(not self.blacklisted, rules.BLACKLIST_STATE, "already blacklisted")
+        self._blacklisted(
+            reasons=list(reasons),
+            decision_no=decision_no,
+            listed_on=listed_on.isoformat(),
+            actor=actor,
+        )
+
+    @event("Blacklisted")
+    def _blacklisted(
+        self, reasons: list[str], decision_no: str, listed_on: str, actor: Actor
+    ) -> None:
+        self.blacklisting = {
+            "reasons": list(reasons),
+            "decision_no": decision_no,
+            "listed_on": listed_on,
+        }
+
+    def remove_from_blacklist(self, *, decision_no: str, removed_on: date, actor: Actor) -> None:
+        """The bureau takes the institution off the blacklist after rectification."""
+        self._refuse_if_closed()
+        require_decision_no(decision_no)
+        refuse_unless(self.blacklisted, rules.BLACKLIST_STATE, "the institution is not blacklisted")
+        self._removed_from_blacklist(
+            decision_no=decision_no, removed_on=removed_on.isoformat(), actor=actor
+        )
+
+    @event("RemovedFromBlacklist")
+    def _removed_from_blacklist(self, decision_no: str, removed_on: str, actor: Actor) -> None:
+        self.blacklisting = None
+
+    def deregister(self, *, deregistered_on: date, reason: str, actor: Actor) -> None:
+        """A revoked, ceased or converted institution leaves the register (注销)."""
+        refuse_unless(
+            self.status in ("revoked", "ceased", "converted"),
+            rules.DEREGISTRATION_STATE,
+            f"an institution that is {self.status} cannot be deregistered",
+        )
+        self._deregistered(deregistered_on=deregistered_on.isoformat(), reason=reason, actor=actor)
+
+    @event("Deregistered")
+    def _deregistered(self, deregistered_on: str, reason: str, actor: Actor) -> None:
+        self.status = "deregistered"
+        self.deregistration = {"deregistered_on": deregistered_on, "reason": reason}
