@@ -1,0 +1,55 @@
+"""The event store's PostgreSQL recorder, inserting a batch as four binary arrays.
+
+The library's ``PostgresApplicationRecorder`` sends a batch of stored events as one array of a
+composite type, which psycopg renders as text in Python, escaping every field (the state bytes
+too) with regular expressions: about 40 µs an event, most of the cost of saving a large batch.
+This subclass sends the same rows as four arrays (ids, versions, topics, states) in binary,
+about a third of that. Everything else is the library's own: the same table, the same
+``LOCK TABLE ... IN EXCLUSIVE MODE`` and ``NOTIFY`` before the insert in the same transaction,
+the notification ids returned in insert order, the same errors on a version conflict.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
+from psycopg import Cursor
+from psycopg.rows import DictRow
+from psycopg.sql import SQL, Identifier
+
+
+class BinaryArraysPostgresRecorder(PostgresApplicationRecorder):
+    """``PostgresApplicationRecorder`` with a cheaper encoding of the inserted rows."""
+
+    def __init__(
+        self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"
+    ) -> None:
+        super().__init__(datastore, events_table_name=events_table_name)
+        self.insert_events_statement = SQL(
+            "INSERT INTO {schema}.{table} (originator_id, originator_version, topic, state) "
+            "SELECT * FROM unnest(%b::{id_type}[], %b::bigint[], %b::text[], %b::bytea[]) "
+            "RETURNING notification_id"
+        ).format(
+            schema=Identifier(self.datastore.schema),
+            table=Identifier(self.events_table_name),
+            id_type=Identifier(self.datastore.originator_id_type),
+        )
+
+    def _insert_stored_events(
+        self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **_: Any
+    ) -> None:
+        self._lock_table(curs)
+        self._notify_channel(curs)
+        curs.execute(
+            self.insert_events_statement,
+            (
+                [e.originator_id for e in stored_events],
+                [e.originator_version for e in stored_events],
+                [e.topic for e in stored_events],
+                [e.state for e in stored_events],
+            ),
+            prepare=True,
+        )

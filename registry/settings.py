@@ -1,0 +1,70 @@
+"""Typed settings, read from ``REGISTRY_*`` environment variables when built, never at import."""
+
+from __future__ import annotations
+
+from typing import Literal
+from urllib.parse import unquote, urlsplit
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Where the registry keeps its data and how it serves it."""
+
+    model_config = SettingsConfigDict(env_prefix="REGISTRY_", extra="ignore")
+
+    database_url: str = "sqlite:///registry.db"
+    # PostgreSQL schema holding every table (one per test, or one per deployment).
+    database_schema: str = "public"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # How long a read with ?consistent_after= waits for the projections, in seconds.
+    consistency_timeout: float = 2.0
+
+    @property
+    def backend(self) -> Literal["sqlite", "postgresql"]:
+        scheme = urlsplit(self.database_url).scheme.split("+")[0]
+        if scheme == "sqlite":
+            return "sqlite"
+        if scheme in ("postgresql", "postgres"):
+            return "postgresql"
+        raise ValueError(f"REGISTRY_DATABASE_URL must be sqlite:/// or postgresql://, not {scheme}")
+
+    def sqlite_path(self) -> str:
+        """The file of a ``sqlite:///relative`` or ``sqlite:////absolute`` URL."""
+        _, sep, path = self.database_url.partition(":///")
+        if not sep or not path:
+            raise ValueError("REGISTRY_DATABASE_URL names no SQLite file")
+        return path
+
+    def eventsourcing_env(self) -> dict[str, str]:
+        """The ``eventsourcing`` library's persistence settings for this database."""
+        if self.backend == "sqlite":
+            return {
+                "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                "SQLITE_DBNAME": self.sqlite_path(),
+                "SQLITE_LOCK_TIMEOUT": "30",
+            }
+        url = urlsplit(self.database_url)
+        return {
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_DBNAME": url.path.lstrip("/"),
+            "POSTGRES_HOST": url.hostname or "127.0.0.1",
+            "POSTGRES_PORT": str(url.port or 5432),
+            "POSTGRES_USER": unquote(url.username or "postgres"),
+            "POSTGRES_PASSWORD": unquote(url.password or ""),
+            "POSTGRES_SCHEMA": self.database_schema,
+            "POSTGRES_POOL_SIZE": "8",
+            "POSTGRES_MAX_OVERFLOW": "8",
+            "POSTGRES_LOCK_TIMEOUT": "10",
+            # The library's recorder with batches sent as binary arrays (registry/pg_recorder.py).
+            "APPLICATION_RECORDER_TOPIC": "registry.pg_recorder:BinaryArraysPostgresRecorder",
+        }
+
+    def sqlalchemy_url(self) -> str:
+        """The same database for SQLAlchemy (keys, idempotency records, read models)."""
+        if self.backend == "sqlite":
+            return f"sqlite:///{self.sqlite_path()}"
+        url = urlsplit(self.database_url)
+        return url._replace(scheme="postgresql+psycopg").geturl()
