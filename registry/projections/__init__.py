@@ -1,0 +1,1 @@
+"""Read models: SQLAlchemy tables fed by one batched, exactly-once projector."""

@@ -1,0 +1,114 @@
+"""What a projection is, and the positions table that makes the projector exactly-once."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, ClassVar
+from uuid import UUID
+
+from sqlalchemy import BigInteger, Column, Connection, MetaData, String, Table
+
+metadata = MetaData()
+
+# Envelope fields of a stored event that are not its data.
+ENVELOPE = frozenset({"originator_id", "originator_version", "timestamp", "originator_topic"})
+
+# One row per projection: how far it has applied the log, and the code version that built it.
+projection_positions = Table(
+    "projection_positions",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("position", BigInteger, nullable=False),
+    Column("version", BigInteger, nullable=False),
+)
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One event of the log as projections see it: position, stream, type and data."""
+
+    position: int
+    originator_id: UUID
+    version: int
+    type: str
+    recorded_at: datetime
+    data: dict[str, Any]
+
+
+class Projection:
+    """A read model: its tables, its version, and how it applies a batch of facts.
+
+    ``apply`` runs inside the projector's transaction; it must not commit. Raising stops the
+    projector at that batch with nothing of it applied.
+    """
+
+    name: ClassVar[str]
+    version: ClassVar[int]
+    tables: ClassVar[Sequence[Table]]
+    # Event type names this projection reads; others only advance its position.
+    types: ClassVar[frozenset[str]]
+
+    def apply(self, conn: Connection, facts: Sequence[Fact]) -> None:
+        raise NotImplementedError
+
+
+class ProjectionFailed(RuntimeError):
+    """A projection could not apply an event: the projector stops there, loudly."""
+
+    def __init__(self, projection: str, fact: Fact | None, cause: BaseException) -> None:
+        where = (
+            f"event {fact.type} at position {fact.position} (stream {fact.originator_id})"
+            if fact
+            else "a batch"
+        )
+        super().__init__(f"projection {projection!r} failed on {where}: {cause!r}")
+        self.projection = projection
+        self.fact = fact
+
+
+class BatchProjection(Projection):
+    """A projection that loads the rows a batch touches, applies facts in memory, writes back.
+
+    Subclasses implement ``load`` (read what the batch needs), ``handle`` (one fact, in memory,
+    no I/O) and ``flush`` (write the changed rows). One round trip per batch, not per event.
+    """
+
+    def apply(self, conn: Connection, facts: Sequence[Fact]) -> None:
+        wanted = [f for f in facts if f.type in self.types]
+        if not wanted:
+            return
+        self.load(conn, wanted)
+        for fact in wanted:
+            try:
+                self.handle(fact)
+            except Exception as e:
+                raise ProjectionFailed(self.name, fact, e) from e
+        self.flush(conn)
+
+    def load(self, conn: Connection, facts: Sequence[Fact]) -> None:
+        raise NotImplementedError
+
+    def handle(self, fact: Fact) -> None:
+        raise NotImplementedError
+
+    def flush(self, conn: Connection) -> None:
+        raise NotImplementedError
+
+
+def upsert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert rows, replacing those whose primary key exists (one statement, both dialects)."""
+    if not rows:
+        return
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    keys = [c.name for c in table.primary_key.columns]
+    statement = dialect_insert(table)
+    statement = statement.on_conflict_do_update(
+        index_elements=keys,
+        set_={c.name: statement.excluded[c.name] for c in table.columns if c.name not in keys},
+    )
+    conn.execute(statement, list(rows))

@@ -1,0 +1,216 @@
+"""The projector: follows the notification log in batches, exactly once, for every projection.
+
+For each projection it reads the events after the projection's recorded position, applies them
+to the view tables and moves the position forward **in the same transaction**. A crash
+mid-batch rolls the whole batch back; the next run starts again at the recorded position, so
+no event is applied twice and none is skipped. The position update is compare-and-set, so two
+projector processes cannot both apply one batch.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from eventsourcing.persistence import Notification
+from sqlalchemy import Engine, insert, select, update
+
+from registry.projections.base import (
+    ENVELOPE,
+    Fact,
+    Projection,
+    ProjectionFailed,
+    metadata,
+    projection_positions,
+)
+
+if TYPE_CHECKING:
+    from registry.application import Registry
+
+log = logging.getLogger("registry.projector")
+
+
+def event_type(topic: str) -> str:
+    """``registry.domain.contract:TrainingContract.LessonsConsumed`` → ``LessonsConsumed``."""
+    return topic.rsplit(":", 1)[-1].rsplit(".", 1)[-1]
+
+
+class Projector:
+    def __init__(
+        self,
+        registry: Registry,
+        engine: Engine,
+        projections: Sequence[Projection],
+        batch_size: int = 5000,
+    ) -> None:
+        self.registry = registry
+        self.engine = engine
+        self.projections = {p.name: p for p in projections}
+        self.batch_size = batch_size
+        self.wanted_types = frozenset().union(*(p.types for p in projections))
+        self._lock = threading.Lock()
+
+    # -- set-up and versions -----------------------------------------------------------------
+
+    def setup(self) -> list[str]:
+        """Create missing tables; reset every projection whose code version changed.
+
+        Answers the names of the projections that will rebuild from the start of the log.
+        """
+        metadata.create_all(self.engine)
+        stored = self._stored()
+        reset = []
+        for p in self.projections.values():
+            if p.name not in stored:
+                self._reset(p)
+            elif stored[p.name][1] != p.version:
+                log.warning(
+                    "projection %s changed from version %s to %s: rebuilding",
+                    p.name,
+                    stored[p.name][1],
+                    p.version,
+                )
+                self._reset(p)
+                reset.append(p.name)
+        return reset
+
+    def _stored(self) -> dict[str, tuple[int, int]]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(projection_positions)).all()
+        return {r.name: (r.position, r.version) for r in rows}
+
+    def _reset(self, projection: Projection) -> None:
+        """Empty the projection's tables and start it again from the beginning of the log."""
+        with self.engine.begin() as conn:
+            for table in reversed(projection.tables):
+                table.drop(conn, checkfirst=True)
+            for table in projection.tables:
+                table.create(conn)
+            conn.execute(
+                projection_positions.delete().where(projection_positions.c.name == projection.name)
+            )
+            conn.execute(
+                insert(projection_positions).values(
+                    name=projection.name, position=0, version=projection.version
+                )
+            )
+
+    def rebuild(
+        self, name: str | None = None, progress: Callable[[int, int], None] | None = None
+    ) -> int:
+        """Drop and replay one projection (or all); answers the events read."""
+        chosen = [self.projections[name]] if name else list(self.projections.values())
+        with self._lock:
+            for p in chosen:
+                self._reset(p)
+            return self._catch_up(progress)
+
+    # -- running -----------------------------------------------------------------------------
+
+    def positions(self) -> dict[str, int]:
+        return {name: pos for name, (pos, _) in self._stored().items() if name in self.projections}
+
+    def run_once(self, progress: Callable[[int, int], None] | None = None) -> int:
+        """Apply every event not yet applied; answers how many events were read.
+
+        ``progress`` is told the position reached and the head after every batch."""
+        with self._lock:
+            return self._catch_up(progress)
+
+    def _catch_up(self, progress: Callable[[int, int], None] | None) -> int:
+        total = 0
+        head = self.registry.recorder.max_notification_id() or 0
+        while True:
+            positions = self.positions()
+            start = min(positions.values(), default=head)
+            if start >= head:
+                head = self.registry.recorder.max_notification_id() or 0
+                if start >= head:
+                    return total
+            notifications = self.registry.recorder.select_notifications(
+                start=start + 1, limit=self.batch_size
+            )
+            if not notifications:
+                return total
+            facts = self._decode(notifications)
+            last = notifications[-1].id
+            self._apply(positions, last, facts)
+            total += len(notifications)
+            if progress:
+                progress(last, max(head, last))
+
+    def _decode(self, notifications: Sequence[Notification]) -> list[Fact]:
+        facts = []
+        for n in notifications:
+            kind = event_type(n.topic)
+            if kind not in self.wanted_types:
+                continue
+            domain_event = self.registry.mapper.to_domain_event(n)
+            state = domain_event.__dict__
+            facts.append(
+                Fact(
+                    position=n.id,
+                    originator_id=n.originator_id,  # type: ignore[arg-type]
+                    version=n.originator_version,
+                    type=kind,
+                    recorded_at=domain_event.timestamp,
+                    data={k: v for k, v in state.items() if k not in ENVELOPE},
+                )
+            )
+        return facts
+
+    def _apply(self, positions: dict[str, int], last: int, facts: list[Fact]) -> None:
+        """Apply one batch to every projection behind ``last``, in one transaction.
+
+        The positions move first, compare-and-set: that takes their row locks (SQLite: the
+        write lock, at ``BEGIN IMMEDIATE``), so a second projector on the same batch waits
+        there and then finds them moved, and gives up before it applies anything. View rows
+        and positions commit together, or not at all.
+        """
+        behind = {name: start for name, start in positions.items() if last > start}
+        if not behind:
+            return
+        current: tuple[str, Fact | None] = (next(iter(behind)), facts[0] if facts else None)
+        try:
+            with self.engine.begin() as conn:
+                if conn.dialect.name == "sqlite":
+                    conn.exec_driver_sql("BEGIN IMMEDIATE")
+                for name, start in behind.items():
+                    moved = conn.execute(
+                        update(projection_positions)
+                        .where(
+                            projection_positions.c.name == name,
+                            projection_positions.c.position == start,
+                        )
+                        .values(position=last)
+                    ).rowcount
+                    if moved != 1:
+                        raise ConcurrentProjector(name, start)
+                for name, start in behind.items():
+                    todo = [f for f in facts if f.position > start]
+                    current = (name, todo[0] if todo else None)
+                    self.projections[name].apply(conn, todo)
+        except (ProjectionFailed, ConcurrentProjector):
+            raise
+        except Exception as e:
+            raise ProjectionFailed(current[0], current[1], e) from e
+
+    def wait_for(self, position: int, timeout: float) -> bool:
+        """Block until every projection has applied ``position`` (or ``timeout`` passes)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            if min(self.positions().values(), default=0) >= position:
+                return True
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.02)
+
+
+class ConcurrentProjector(RuntimeError):
+    """Another projector process moved this projection first; this batch is rolled back."""
+
+    def __init__(self, name: str, position: int) -> None:
+        super().__init__(f"projection {name!r} moved past {position} in another process")

@@ -1,0 +1,249 @@
+"""The public register: legitimate institutions, their dated history, penalties, the blacklist.
+
+Holds no personal data: no pupils, no guardians, no staff certificates, no bank account numbers.
+Every change also stores the whole public item at that position, so ``as_of`` answers exactly
+what a replay of the stream to that moment shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Connection,
+    Date,
+    DateTime,
+    String,
+    Table,
+    Text,
+    delete,
+    insert,
+    select,
+)
+
+from registry.domain.clock import SHANGHAI
+from registry.projections.base import BatchProjection, Fact, metadata, upsert
+
+institutions = Table(
+    "pub_institutions",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("name", Text, nullable=False, index=True),
+    Column("credit_code", String(18), nullable=False, unique=True),
+    Column("district_code", String(6), nullable=False, index=True),
+    Column("category", String(16), nullable=False),
+    Column("subjects", JSON, nullable=False),
+    Column("delivery", String(8), nullable=False),
+    Column("licence_no", Text),
+    Column("licence_valid_to", Date),
+    Column("supervision_mode", String(16)),
+    Column("supervision_bank", Text),
+    Column("status", String(16), nullable=False, index=True),
+    Column("blacklisted", Boolean, nullable=False),
+    Column("legitimate", Boolean, nullable=False, index=True),
+    Column("position", BigInteger, nullable=False),
+)
+
+versions = Table(
+    "pub_institution_versions",
+    metadata,
+    Column("institution_id", String(36), primary_key=True),
+    Column("position", BigInteger, primary_key=True),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("item", JSON, nullable=False),
+)
+
+status_history = Table(
+    "pub_status_history",
+    metadata,
+    Column("institution_id", String(36), primary_key=True),
+    Column("position", BigInteger, primary_key=True),
+    Column("status", String(16), nullable=False),
+    Column("effective_on", Date, nullable=False),
+)
+
+penalties = Table(
+    "pub_penalties",
+    metadata,
+    Column("institution_id", String(36), primary_key=True),
+    Column("position", BigInteger, primary_key=True),
+    Column("decision_no", Text, nullable=False),
+    Column("kinds", JSON, nullable=False),
+    Column("fine_fen", BigInteger, nullable=False),
+    Column("illegal_gains_fen", BigInteger, nullable=False),
+    Column("decided_on", Date, nullable=False),
+)
+
+blacklist = Table(
+    "pub_blacklist",
+    metadata,
+    Column("institution_id", String(36), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("credit_code", String(18), nullable=False),
+    Column("district_code", String(6), nullable=False),
+    Column("reasons", JSON, nullable=False),
+    Column("decision_no", Text, nullable=False),
+    Column("listed_on", Date, nullable=False),
+    Column("position", BigInteger, nullable=False),
+)
+
+# Which date of each event the public history shows as the day the status took effect.
+STATUS_CHANGES: dict[str, tuple[str, str | None]] = {
+    "InstitutionRegistered": ("registered", None),
+    "LicenceIssued": ("licensed", "valid_from"),
+    "EnrolmentSuspended": ("suspended", "effective_from"),
+    "EnrolmentSuspensionLifted": ("licensed", "lifted_on"),
+    "LicenceRevoked": ("revoked", "effective_on"),
+    "ConversionStarted": ("converting", "started_on"),
+    "ConversionCompleted": ("converted", "completed_on"),
+    "OperationsCeased": ("ceased", "ceased_on"),
+    "Deregistered": ("deregistered", "deregistered_on"),
+}
+
+
+def is_legitimate(item: dict[str, Any]) -> bool:
+    """Licensed, not suspended, not blacklisted, with fund supervision in place."""
+    return (
+        item["status"] == "licensed"
+        and not item["blacklisted"]
+        and item["supervision_mode"] is not None
+    )
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+class PublicRegister(BatchProjection):
+    name: ClassVar[str] = "public_register"
+    version: ClassVar[int] = 2  # 2: 64-bit positions and fen, recorded_at in UTC
+    tables: ClassVar[Sequence[Table]] = (
+        institutions,
+        versions,
+        status_history,
+        penalties,
+        blacklist,
+    )
+    types: ClassVar[frozenset[str]] = frozenset(
+        {
+            *STATUS_CHANGES,
+            "LicenceRenewed",
+            "FundSupervisionEstablished",
+            "PenaltyImposed",
+            "Blacklisted",
+            "RemovedFromBlacklist",
+        }
+    )
+
+    def load(self, conn: Connection, facts: Sequence[Fact]) -> None:
+        ids = {str(f.originator_id) for f in facts}
+        rows = conn.execute(select(institutions).where(institutions.c.id.in_(ids))).mappings()
+        self.items: dict[str, dict[str, Any]] = {r["id"]: dict(r) for r in rows}
+        self.changed: set[str] = set()
+        self.new_versions: list[dict[str, Any]] = []
+        self.new_history: list[dict[str, Any]] = []
+        self.new_penalties: list[dict[str, Any]] = []
+        self.listed: dict[str, dict[str, Any] | None] = {}
+
+    def handle(self, fact: Fact) -> None:
+        key, d = str(fact.originator_id), fact.data
+        if fact.type == "InstitutionRegistered":
+            self.items[key] = {
+                "id": key,
+                "name": d["name"],
+                "credit_code": d["credit_code"],
+                "district_code": d["district_code"],
+                "category": d["category"],
+                "subjects": list(d["subjects"]),
+                "delivery": d["delivery"],
+                "licence_no": None,
+                "licence_valid_to": None,
+                "supervision_mode": None,
+                "supervision_bank": None,
+                "status": "registered",
+                "blacklisted": False,
+            }
+        item = self.items[key]
+        if fact.type in ("LicenceIssued", "LicenceRenewed"):
+            item["licence_no"] = d.get("licence_no", item["licence_no"])
+            item["licence_valid_to"] = _day(d["valid_to"])
+        elif fact.type == "FundSupervisionEstablished":
+            item["supervision_mode"], item["supervision_bank"] = d["mode"], d["bank"]
+        elif fact.type == "PenaltyImposed":
+            self.new_penalties.append(
+                {
+                    "institution_id": key,
+                    "position": fact.position,
+                    "decision_no": d["decision_no"],
+                    "kinds": list(d["kinds"]),
+                    "fine_fen": d["fine_fen"],
+                    "illegal_gains_fen": d["illegal_gains_fen"],
+                    "decided_on": _day(d["decided_on"]),
+                }
+            )
+        elif fact.type == "Blacklisted":
+            item["blacklisted"] = True
+            self.listed[key] = {
+                "institution_id": key,
+                "name": item["name"],
+                "credit_code": item["credit_code"],
+                "district_code": item["district_code"],
+                "reasons": list(d["reasons"]),
+                "decision_no": d["decision_no"],
+                "listed_on": _day(d["listed_on"]),
+                "position": fact.position,
+            }
+        elif fact.type == "RemovedFromBlacklist":
+            item["blacklisted"] = False
+            self.listed[key] = None
+        if fact.type in STATUS_CHANGES:
+            status, date_field = STATUS_CHANGES[fact.type]
+            item["status"] = status
+            effective = (
+                _day(d[date_field]) if date_field else fact.recorded_at.astimezone(SHANGHAI).date()
+            )
+            self.new_history.append(
+                {
+                    "institution_id": key,
+                    "position": fact.position,
+                    "status": status,
+                    "effective_on": effective,
+                }
+            )
+        item["legitimate"] = is_legitimate(item)
+        item["position"] = fact.position
+        self.changed.add(key)
+        self.new_versions.append(
+            {
+                "institution_id": key,
+                "position": fact.position,
+                # UTC: SQLite keeps the wall-clock time only, so every row keeps one zone.
+                "recorded_at": fact.recorded_at.astimezone(UTC),
+                "item": _jsonable(item),
+            }
+        )
+
+    def flush(self, conn: Connection) -> None:
+        if self.changed:
+            upsert(conn, institutions, [self.items[k] for k in self.changed])
+        if self.new_versions:
+            conn.execute(insert(versions), self.new_versions)
+        if self.new_history:
+            conn.execute(insert(status_history), self.new_history)
+        if self.new_penalties:
+            conn.execute(insert(penalties), self.new_penalties)
+        if self.listed:
+            conn.execute(delete(blacklist).where(blacklist.c.institution_id.in_(self.listed)))
+            rows = [row for row in self.listed.values() if row is not None]
+            if rows:
+                conn.execute(insert(blacklist), rows)
+
+
+def _jsonable(item: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.isoformat() if isinstance(v, (date, datetime)) else v for k, v in item.items()}

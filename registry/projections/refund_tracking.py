@@ -1,0 +1,146 @@
+"""Refund tracking: per contract (and summed per institution) what was collected, consumed,
+released and refunded, what is still owed to families, and what the escrow holds against it.
+
+The escrow balance is what the supervised account holds for a contract: the fees paid *into
+it*, less what was released to the institution and refunded to the family, never below zero.
+Fees paid outside it (cash, a personal WeChat) are owed all the same but are not in escrow;
+releases and refunds are taken to leave the account first, and what the account did not hold
+for the contract was paid by the institution from its own funds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+from sqlalchemy import BigInteger, Column, Connection, String, Table, select
+
+from registry.domain.unconsumed import Ledger, assess, round_fen
+from registry.projections.base import BatchProjection, Fact, metadata, upsert
+
+contracts = Table(
+    "rt_contracts",
+    metadata,
+    Column("contract_id", String(36), primary_key=True),
+    Column("institution_id", String(36), nullable=False, index=True),
+    Column("district_code", String(6), nullable=False, index=True),
+    Column("status", String(16), nullable=False),
+    Column("paid_lessons", BigInteger, nullable=False),
+    Column("gift_lessons", BigInteger, nullable=False),
+    Column("consumed_lessons", BigInteger, nullable=False),
+    Column("collected_fen", BigInteger, nullable=False),
+    # Of what was collected, what was paid into the supervised account.
+    Column("supervised_fen", BigInteger, nullable=False),
+    Column("released_fen", BigInteger, nullable=False),
+    Column("refunded_fen", BigInteger, nullable=False),
+    Column("consumed_value_fen", BigInteger, nullable=False),
+    Column("unconsumed_fen", BigInteger, nullable=False),
+    Column("escrow_balance_fen", BigInteger, nullable=False),
+    Column("position", BigInteger, nullable=False),
+)
+
+STATUS_OF = {
+    "ContractFrozen": "frozen",
+    "ContractTerminated": "terminated",
+    "ContractCompleted": "completed",
+}
+
+
+def settle_figures(row: dict[str, Any]) -> None:
+    """Recompute the derived money figures of a contract row from its counters (POOLED)."""
+    assessment = assess(
+        Ledger(
+            paid_fen=row["collected_fen"],
+            refunded_fen=row["refunded_fen"],
+            paid_lessons=row["paid_lessons"],
+            gift_lessons=row["gift_lessons"],
+            consumed_lessons=row["consumed_lessons"],
+        )
+    )
+    row["consumed_value_fen"] = round_fen(assessment.consumed_value_fen)
+    row["unconsumed_fen"] = assessment.unconsumed_rounded
+    row["escrow_balance_fen"] = max(
+        0, row["supervised_fen"] - row["released_fen"] - row["refunded_fen"]
+    )
+
+
+def apply_contract_fact(
+    rows: dict[str, dict[str, Any]], fact: Fact, settle: bool = True
+) -> dict[str, Any]:
+    """Apply one contract event to the in-memory row of its contract; answers the row.
+
+    With ``settle=False`` the derived money figures are left for the caller to compute once
+    per row (``settle_figures``) after a whole batch, which is what makes rebuilds fast.
+    """
+    key, d = str(fact.originator_id), fact.data
+    if fact.type == "ContractSigned":
+        rows[key] = {
+            "contract_id": key,
+            "institution_id": d["institution_id"],
+            "district_code": d["district_code"],
+            "status": "signed",
+            "paid_lessons": d["paid_lessons"],
+            "gift_lessons": d["gift_lessons"],
+            "consumed_lessons": 0,
+            "collected_fen": 0,
+            "supervised_fen": 0,
+            "released_fen": 0,
+            "refunded_fen": 0,
+        }
+    row = rows[key]
+    if fact.type == "PrepaidFeeCollected":
+        row["collected_fen"] += d["amount_fen"]
+        if d["into_supervised_account"]:
+            row["supervised_fen"] += d["amount_fen"]
+        if row["status"] == "signed":
+            row["status"] = "active"
+    elif fact.type == "LessonsConsumed":
+        row["consumed_lessons"] += d["lessons"]
+    elif fact.type == "EscrowReleased":
+        row["released_fen"] += d["amount_fen"]
+    elif fact.type == "PrepaidRefunded":
+        row["refunded_fen"] += d["amount_fen"]
+    elif fact.type == "PrepaidLiabilitiesTransferred":
+        row["institution_id"], row["district_code"] = d["to_institution_id"], d["to_district_code"]
+    elif fact.type in STATUS_OF:
+        row["status"] = STATUS_OF[fact.type]
+    row["position"] = fact.position
+    if settle:
+        settle_figures(row)
+    return row
+
+
+CONTRACT_FACTS = frozenset(
+    {
+        "ContractSigned",
+        "PrepaidFeeCollected",
+        "LessonsConsumed",
+        "EscrowReleased",
+        "PrepaidRefunded",
+        "PrepaidLiabilitiesTransferred",
+        *STATUS_OF,
+    }
+)
+
+
+class RefundTracking(BatchProjection):
+    name: ClassVar[str] = "refund_tracking"
+    version: ClassVar[int] = 3  # 2: escrow counts only supervised fees; 3: 64-bit fen columns
+    tables: ClassVar[Sequence[Table]] = (contracts,)
+    types: ClassVar[frozenset[str]] = CONTRACT_FACTS
+
+    def load(self, conn: Connection, facts: Sequence[Fact]) -> None:
+        ids = {str(f.originator_id) for f in facts}
+        found = conn.execute(select(contracts).where(contracts.c.contract_id.in_(ids))).mappings()
+        self.rows: dict[str, dict[str, Any]] = {r["contract_id"]: dict(r) for r in found}
+        self.changed: set[str] = set()
+
+    def handle(self, fact: Fact) -> None:
+        apply_contract_fact(self.rows, fact, settle=False)
+        self.changed.add(str(fact.originator_id))
+
+    def flush(self, conn: Connection) -> None:
+        ids = list(self.changed)
+        for key in ids:
+            settle_figures(self.rows[key])
+        upsert(conn, contracts, [self.rows[k] for k in ids])

@@ -1,0 +1,127 @@
+"""The risk signals of DESIGN.md §5 as pure judgements: figures in, a level and metrics out.
+
+Each judgement answers ``(level, metrics)``: ``"yellow"``, ``"red"`` or ``None`` (no alert), and
+the figures it was judged on, as JSON. The numbers come from the rule pack (``pack.risk``); the
+``risk_alerts`` projection decides when to judge and keeps the alerts.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from fractions import Fraction
+from typing import Any
+from uuid import NAMESPACE_URL, uuid5
+
+from registry.domain import rules
+from registry.domain.rules import DEFAULT_RULE_PACK, RulePack
+
+COVERAGE = "coverage"
+BREACH = "compliance_breach"
+INFLOW_SPIKE = "prepaid_inflow_spike"
+OVERDUE = "rectification_overdue"
+LICENCE = "licence_expiring"
+CLOSURE = "abnormal_closure"
+SIGNALS = (COVERAGE, BREACH, INFLOW_SPIKE, OVERDUE, LICENCE, CLOSURE)
+
+# The risk rule of each signal; a breach alert names the breached rule instead.
+RULE_OF = {
+    COVERAGE: rules.RISK_COVERAGE.id,
+    INFLOW_SPIKE: rules.RISK_INFLOW_SPIKE.id,
+    OVERDUE: rules.RISK_RECTIFICATION_OVERDUE.id,
+    LICENCE: rules.RISK_LICENCE_EXPIRING.id,
+    CLOSURE: rules.RISK_ABNORMAL_CLOSURE.id,
+}
+
+Judgement = tuple[str | None, dict[str, Any]]
+
+
+def alert_id(signal: str, institution_id: str, subject: str | None, position: int) -> str:
+    """The same alert gets the same id however often the log is replayed."""
+    name = f"/risk-alerts/{signal}/{institution_id}/{subject or ''}/{position}"
+    return str(uuid5(NAMESPACE_URL, name))
+
+
+class Signals:
+    """The thresholds of one rule pack, and the judgements made with them."""
+
+    def __init__(self, pack: RulePack = DEFAULT_RULE_PACK) -> None:
+        risk = pack.risk
+        self.version = pack.version
+        self.coverage_yellow = Fraction(str(risk.coverage_yellow))
+        self.coverage_red = Fraction(str(risk.coverage_red))
+        self.spike_ratio = Fraction(str(risk.inflow_spike_ratio))
+        self.window = risk.inflow_window_days
+        self.reach = risk.inflow_window_days + risk.inflow_trailing_days  # days an inflow counts
+        self.months = Fraction(risk.inflow_trailing_days, risk.inflow_window_days)
+        self.warning = timedelta(days=risk.licence_expiry_warning_days)
+        self.red_breaches = risk.red_breach_rules
+
+    def coverage(self, escrow_fen: int, owed_fen: int) -> Judgement:
+        """Escrow balance ÷ unconsumed liability: red below 0.8, yellow below 1.0."""
+        level = None
+        if owed_fen > 0:
+            ratio = Fraction(escrow_fen, owed_fen)
+            if ratio < self.coverage_red:
+                level = "red"
+            elif ratio < self.coverage_yellow:
+                level = "yellow"
+        metrics = {
+            "coverage_ratio": round(escrow_fen / owed_fen, 4) if owed_fen else None,
+            "escrow_balance_fen": escrow_fen,
+            "unconsumed_fen": owed_fen,
+        }
+        return level, metrics
+
+    def inflow_spike(self, days: dict[date, int], as_of: date) -> Judgement:
+        """Fees of the 30 days to ``as_of`` over 2× the monthly average of the 90 days before;
+        ``days`` are fees by payment day."""
+        window_from = as_of - timedelta(days=self.window - 1)
+        trailing_from = self.horizon(as_of)
+        window = sum(fen for day, fen in days.items() if window_from <= day <= as_of)
+        trailing = sum(fen for day, fen in days.items() if trailing_from <= day < window_from)
+        average = Fraction(trailing) / self.months
+        level = "yellow" if trailing > 0 and window > self.spike_ratio * average else None
+        metrics = {
+            "window_from": window_from.isoformat(),
+            "window_to": as_of.isoformat(),
+            "window_fen": window,
+            "trailing_from": trailing_from.isoformat(),
+            "trailing_fen": trailing,
+            "trailing_monthly_average_fen": round(float(average)),
+            "ratio": round(float(window / average), 4) if average else None,
+        }
+        return level, metrics
+
+    def horizon(self, as_of: date) -> date:
+        """The first payment day an inflow judgement as of ``as_of`` counts."""
+        return as_of - timedelta(days=self.reach - 1)
+
+    def licence(self, licence_no: str, valid_to: date, on: date) -> Judgement:
+        """A licence ending within 60 days of ``on`` is yellow; one already ended is red."""
+        level = None
+        if valid_to < on:
+            level = "red"
+        elif valid_to <= on + self.warning:
+            level = "yellow"
+        metrics = {
+            "licence_no": licence_no,
+            "valid_to": valid_to.isoformat(),
+            "reviewed_on": on.isoformat(),
+            "days_left": (valid_to - on).days,
+        }
+        return level, metrics
+
+    @staticmethod
+    def overdue(order_id: str, deadline: date, on: date) -> Judgement:
+        """A rectification order still open after its deadline is red."""
+        metrics = {
+            "order_id": order_id,
+            "deadline": deadline.isoformat(),
+            "reviewed_on": on.isoformat(),
+            "days_overdue": (on - deadline).days,
+        }
+        return ("red" if deadline < on else None), metrics
+
+    def breach_level(self, rule: str) -> str:
+        """Red when families' money is at risk now, yellow for any other breach."""
+        return "red" if rule in self.red_breaches else "yellow"

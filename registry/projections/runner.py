@@ -1,0 +1,109 @@
+"""Running the projector: in the server process (a thread) or alone (``registry project``).
+
+It wakes on PostgreSQL's NOTIFY from the event store, or polls SQLite every ``poll`` seconds,
+applies what is new, and lets the reactions (contract freezing) catch up too. A projection that
+fails stops the runner loudly; it is not skipped.
+
+Once a day it records the day in the registry's clock (``DayReviewed``): time-based risk
+signals (rectification overdue, licence expiring) are judged against that recorded day, so a
+replay of the log raises them again on the same days.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import date
+from typing import TYPE_CHECKING
+
+from registry.domain.clock import today
+from registry.domain.principal import SYSTEM
+from registry.projections.projector import ConcurrentProjector
+
+if TYPE_CHECKING:
+    from registry.bootstrap import Services
+
+log = logging.getLogger("registry.projector")
+
+
+class ProjectorRunner:
+    def __init__(self, services: Services, poll: float = 0.1) -> None:
+        self.services = services
+        self.poll = poll
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.error: BaseException | None = None
+        self._reviewed: date | None = None
+
+    def start(self) -> None:
+        # Today's review is in the log before the thread (and the API beside it) gets going.
+        self.review_today()
+        self._thread = threading.Thread(target=self.run, name="projector", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    @property
+    def alive(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def run(self) -> None:
+        """Apply events until stopped; raise (and record) the first projection failure."""
+        listener = self._listener()
+        try:
+            while not self._stop.is_set():
+                self.review_today()
+                try:
+                    applied = self.services.projector.run_once()
+                except ConcurrentProjector:  # another process applied that batch: go on
+                    continue
+                self.services.registry.contract_freezer.run_once()
+                if not applied:
+                    self._wait(listener)
+        except BaseException as e:
+            self.error = e
+            log.error("projector stopped: %s", e)
+            raise
+        finally:
+            if listener is not None:
+                listener.close()
+
+    def review_today(self) -> None:
+        """Record today in the registry's clock unless it already is (checked once a day)."""
+        day = today()
+        if self._reviewed == day:
+            return
+        last = self.services.registry.last_reviewed_day()
+        if last is None or last < day:
+            self.services.registry.review_day(SYSTEM, day)
+        self._reviewed = day
+
+    def _listener(self):  # type: ignore[no-untyped-def]
+        """A LISTEN connection on the event store's channel (PostgreSQL only)."""
+        settings = self.services.settings
+        if settings.backend != "postgresql":
+            return None
+        import psycopg
+
+        env = settings.eventsourcing_env()
+        conn = psycopg.connect(
+            dbname=env["POSTGRES_DBNAME"],
+            host=env["POSTGRES_HOST"],
+            port=int(env["POSTGRES_PORT"]),
+            user=env["POSTGRES_USER"],
+            password=env["POSTGRES_PASSWORD"] or None,
+            autocommit=True,
+        )
+        channel = self.services.registry.recorder.channel_name  # type: ignore[attr-defined]
+        conn.execute(f'LISTEN "{channel}"')
+        return conn
+
+    def _wait(self, listener) -> None:  # type: ignore[no-untyped-def]
+        if listener is None:
+            self._stop.wait(self.poll)
+            return
+        for _ in listener.notifies(timeout=1.0, stop_after=1):
+            break
