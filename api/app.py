@@ -1,0 +1,61 @@
+"""``create_app(settings)``: the FastAPI application, its services opened for its lifetime."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api.errors import install_error_handlers
+from api.public_cache import PublicCache
+from api.routes import contracts, health, institutions, public, refund_cases, views, web
+from registry.bootstrap import Services, build_services
+from registry.projections.runner import ProjectorRunner
+from registry.settings import Settings
+
+
+def create_app(
+    settings: Settings, services: Services | None = None, run_projector: bool = True
+) -> FastAPI:
+    """Build the API; ``services`` lets a caller share already-open services (tests, CLI).
+
+    With ``run_projector`` the projector runs in this process; without it another process
+    (``registry project``) keeps the read models up to date.
+    """
+    logging.basicConfig(level=settings.log_level)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = services is None
+        app.state.services = services or build_services(settings)
+        app.state.projector_runner = None
+        if run_projector:
+            app.state.projector_runner = ProjectorRunner(app.state.services)
+            app.state.projector_runner.start()
+        try:
+            yield
+        finally:
+            if app.state.projector_runner is not None:
+                app.state.projector_runner.stop()
+            if owned:
+                app.state.services.close()
+
+    app = FastAPI(
+        title="Training Institution Registry",
+        summary="校外培训机构监管登记系统: the register of off-campus training institutions",
+        version="1.0.0",
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+    # Public reads answered from memory while the read models stay where they were.
+    app.add_middleware(PublicCache, positions=lambda app: app.state.services.projector.positions)
+    app.include_router(health.router)
+    app.include_router(institutions.router)
+    app.include_router(contracts.router)
+    app.include_router(refund_cases.router)
+    app.include_router(views.router)
+    app.include_router(public.router)
+    web.install(app)
+    return app

@@ -1,0 +1,152 @@
+"""Dependencies: the services built at start-up, the current principal, the write context."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import Depends, Header, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from api.auth import authenticate
+from registry.application import Registry, WriteResult
+from registry.bootstrap import Services
+from registry.domain.errors import InvalidInput, NotYetConsistent
+from registry.domain.principal import Principal
+from registry.idempotency import request_fingerprint
+
+_IF_MATCH = re.compile(r'^\s*(?:W/)?"?(\d+)"?\s*$')
+
+
+def get_services(request: Request) -> Services:
+    services: Services = request.app.state.services
+    return services
+
+
+def get_registry(request: Request) -> Registry:
+    return get_services(request).registry
+
+
+ServicesDep = Annotated[Services, Depends(get_services)]
+RegistryDep = Annotated[Registry, Depends(get_registry)]
+PrincipalDep = Annotated[Principal, Depends(authenticate)]
+
+
+def parse_if_match(value: str | None) -> int | None:
+    """``If-Match: "3"`` → 3; absent or ``*`` → no check."""
+    if value is None or value.strip() == "*":
+        return None
+    match = _IF_MATCH.match(value)
+    if not match:
+        raise InvalidInput('If-Match must be a version in quotes, e.g. "3"', "If-Match")
+    return int(match.group(1))
+
+
+@dataclass
+class Writer:
+    """Runs a command once per Idempotency-Key and answers it as JSON with an ETag."""
+
+    request: Request
+    services: Services
+    principal: Principal
+    idempotency_key: str | None
+    expected_version: int | None
+
+    def run(
+        self,
+        body: BaseModel | None,
+        command: Callable[[], WriteResult],
+        status_code: int = 200,
+        shape: Callable[[WriteResult], dict[str, Any]] | None = None,
+    ) -> JSONResponse:
+        def execute() -> tuple[int, dict[str, Any]]:
+            result = command()
+            return status_code, (shape or WriteResult.as_dict)(result)
+
+        if self.idempotency_key is None:
+            code, payload = execute()
+            return self._answer(code, payload, replayed=False)
+        fingerprint = request_fingerprint(
+            self.request.method,
+            self.request.url.path,
+            body.model_dump(mode="json") if body is not None else None,
+        )
+        answer = self.services.idempotency.run(
+            self.principal.id, self.idempotency_key, fingerprint, execute
+        )
+        return self._answer(answer.status_code, answer.body, replayed=answer.replayed)
+
+    def on(
+        self,
+        aggregate_id: UUID,
+        body: BaseModel,
+        command: Callable[..., WriteResult],
+        status_code: int = 200,
+        shape: Callable[[WriteResult], dict[str, Any]] | None = None,
+        **extra: Any,
+    ) -> JSONResponse:
+        """Run ``command(principal, aggregate_id, expected_version=..., **body, **extra)``."""
+        fields = {**body.model_dump(), **extra}
+        return self.run(
+            body,
+            lambda: command(
+                self.principal, aggregate_id, expected_version=self.expected_version, **fields
+            ),
+            status_code=status_code,
+            shape=shape,
+        )
+
+    @staticmethod
+    def _answer(code: int, payload: dict[str, Any], replayed: bool) -> JSONResponse:
+        headers = {"ETag": f'"{payload["version"]}"'}
+        if replayed:
+            headers["Idempotency-Replayed"] = "true"
+        return JSONResponse(payload, status_code=code, headers=headers)
+
+
+def get_writer(
+    request: Request,
+    principal: PrincipalDep,
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+    if_match: Annotated[str | None, Header(alias="If-Match")] = None,
+) -> Writer:
+    return Writer(
+        request=request,
+        services=get_services(request),
+        principal=principal,
+        idempotency_key=idempotency_key,
+        expected_version=parse_if_match(if_match),
+    )
+
+
+WriterDep = Annotated[Writer, Depends(get_writer)]
+
+
+def read_your_writes(
+    request: Request,
+    consistent_after: Annotated[
+        int | None, Query(ge=0, description="answer only once this log position is applied")
+    ] = None,
+) -> None:
+    """Wait (bounded) until the read models have applied ``consistent_after``."""
+    if consistent_after is None:
+        return
+    services = get_services(request)
+    timeout = services.settings.consistency_timeout
+    runner = getattr(request.app.state, "projector_runner", None)
+    if runner is None or not runner.alive:
+        # Nobody in this process applies events: a separate projector may, else catch up here.
+        if services.projector.wait_for(consistent_after, 0.0):
+            return
+        services.projector.run_once()
+    if not services.projector.wait_for(consistent_after, timeout):
+        raise NotYetConsistent(
+            f"the read models have not yet reached position {consistent_after}; retry shortly"
+        )
+
+
+ConsistentDep = Depends(read_your_writes)

@@ -1,0 +1,251 @@
+"""Institutions: the regulator's commands and the full regulator view (API.md, Institutions)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Response
+from fastapi.responses import JSONResponse
+
+from api.deps import PrincipalDep, RegistryDep, WriterDep
+from api.paging import Cursor, Limit, after_version, event_page
+from api.schemas import (
+    Blacklisting,
+    BlacklistRemoval,
+    Cessation,
+    ConversionCompletion,
+    ConversionStart,
+    Deregistration,
+    EventPage,
+    InspectionRecord,
+    InstitutionCreate,
+    InstitutionDetail,
+    LicenceIssue,
+    LicenceRenewal,
+    PenaltyDecision,
+    RectificationOrder,
+    RectificationVerification,
+    Revocation,
+    StaffFiling,
+    SupervisionEstablish,
+    SuspensionLift,
+    SuspensionOrder,
+    WriteAnswer,
+)
+from registry.application import WriteResult
+
+router = APIRouter(prefix="/v1/institutions", tags=["institutions"])
+
+InstitutionId = Annotated[UUID, "institution id"]
+
+
+def _created_child(key: str):  # type: ignore[no-untyped-def]
+    """Shape of a write that creates a record inside the institution (inspection, order)."""
+
+    def shape(result: WriteResult) -> dict[str, object]:
+        extra = result.extra or {}
+        return {
+            "id": extra[key],
+            "institution_id": str(result.id),
+            "version": result.version,
+            "position": result.position,
+        }
+
+    return shape
+
+
+@router.post("", response_model=WriteAnswer, status_code=201)
+def register_institution(
+    body: InstitutionCreate, registry: RegistryDep, writer: WriterDep
+) -> JSONResponse:
+    """Register an institution of the regulator's district; one registration per credit code."""
+    return writer.run(
+        body,
+        lambda: registry.register_institution(writer.principal, **body.model_dump()),
+        status_code=201,
+    )
+
+
+@router.get("/{institution_id}", response_model=InstitutionDetail)
+def get_institution(
+    institution_id: UUID,
+    registry: RegistryDep,
+    principal: PrincipalDep,
+    response: Response,
+    as_of: Annotated[date | None, Query(description="state at the end of this day")] = None,
+) -> dict[str, object]:
+    """The full regulator view, now or at the end of ``as_of`` (Asia/Shanghai)."""
+    view = registry.institution(principal, institution_id, as_of=as_of)
+    response.headers["ETag"] = f'"{view["version"]}"'
+    return view
+
+
+@router.get("/{institution_id}/events", response_model=EventPage)
+def get_institution_events(
+    institution_id: UUID,
+    registry: RegistryDep,
+    principal: PrincipalDep,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> dict[str, Any]:
+    """The institution's events in order, with log positions, record times and actors."""
+    events = registry.institution_events(
+        principal, institution_id, after_version(cursor), limit + 1
+    )
+    return event_page(events, limit)
+
+
+@router.post("/{institution_id}/licence", response_model=WriteAnswer)
+def issue_licence(
+    institution_id: UUID, body: LicenceIssue, registry: RegistryDep, writer: WriterDep
+) -> JSONResponse:
+    """Issue the institution's licence (办学许可证)."""
+    return writer.on(institution_id, body, registry.issue_licence)
+
+
+@router.post("/{institution_id}/licence/renewal", response_model=WriteAnswer)
+def renew_licence(
+    institution_id: UUID, body: LicenceRenewal, registry: RegistryDep, writer: WriterDep
+) -> JSONResponse:
+    """Extend a current licence to a later end date."""
+    return writer.on(institution_id, body, registry.renew_licence)
+
+
+@router.post("/{institution_id}/supervision", response_model=WriteAnswer)
+def establish_supervision(
+    institution_id: UUID, body: SupervisionEstablish, registry: RegistryDep, writer: WriterDep
+) -> JSONResponse:
+    """Put the institution's prepaid fees under bank custody or a risk reserve."""
+    return writer.on(institution_id, body, registry.establish_fund_supervision)
+
+
+@router.post("/{institution_id}/staff", response_model=WriteAnswer)
+def file_staff(
+    institution_id: UUID, body: StaffFiling, registry: RegistryDep, writer: WriterDep
+) -> JSONResponse:
+    """File a member of the institution's teaching staff."""
+    return writer.on(institution_id, body, registry.file_staff_member)
+
+
+@router.post("/{institution_id}/inspections", response_model=WriteAnswer, status_code=201)
+def record_inspection(
+    institution_id: UUID, body: InspectionRecord, registry: RegistryDep, writer: WriterDep
+) -> JSONResponse:
+    """Record an inspection and its findings; answers the new inspection's id."""
+    return writer.on(
+        institution_id,
+        body,
+        registry.record_inspection,
+        status_code=201,
+        shape=_created_child("inspection_id"),
+    )
+
+
+@router.post("/{institution_id}/rectification-orders", response_model=WriteAnswer, status_code=201)
+def order_rectification(
+    institution_id: UUID, body: RectificationOrder, registry: RegistryDep, writer: WriterDep
+) -> JSONResponse:
+    """Order rectification of an inspection's findings by a deadline; answers the order's id."""
+    return writer.on(
+        institution_id,
+        body,
+        registry.order_rectification,
+        status_code=201,
+        shape=_created_child("order_id"),
+    )
+
+
+@router.post(
+    "/{institution_id}/rectification-orders/{order_id}/verification", response_model=WriteAnswer
+)
+def verify_rectification(
+    institution_id: UUID,
+    order_id: str,
+    body: RectificationVerification,
+    registry: RegistryDep,
+    writer: WriterDep,
+) -> JSONResponse:
+    """Record the bureau's check of a rectification order."""
+    return writer.on(institution_id, body, registry.verify_rectification, order_id=order_id)
+
+
+@router.post("/{institution_id}/suspension", response_model=WriteAnswer)
+def suspend_enrolment(
+    institution_id: UUID, body: SuspensionOrder, registry: RegistryDep, writer: WriterDep
+) -> JSONResponse:
+    """Order the institution to stop enrolling (责令停止招收学员)."""
+    return writer.on(institution_id, body, registry.suspend_enrolment)
+
+
+@router.post("/{institution_id}/suspension/lift", response_model=WriteAnswer)
+def lift_suspension(
+    institution_id: UUID, body: SuspensionLift, registry: RegistryDep, writer: WriterDep
+) -> JSONResponse:
+    """Lift an enrolment suspension; refused while a rectification order is overdue."""
+    return writer.on(institution_id, body, registry.lift_suspension)
+
+
+@router.post("/{institution_id}/penalties", response_model=WriteAnswer)
+def impose_penalty(
+    institution_id: UUID, body: PenaltyDecision, registry: RegistryDep, writer: WriterDep
+) -> JSONResponse:
+    """Record an administrative penalty decision."""
+    return writer.on(institution_id, body, registry.impose_penalty)
+
+
+@router.post("/{institution_id}/revocation", response_model=WriteAnswer)
+def revoke_licence(
+    institution_id: UUID, body: Revocation, registry: RegistryDep, writer: WriterDep
+) -> JSONResponse:
+    """Revoke the licence after notice was served."""
+    return writer.on(institution_id, body, registry.revoke_licence)
+
+
+@router.post("/{institution_id}/conversion", response_model=WriteAnswer)
+def start_conversion(
+    institution_id: UUID, body: ConversionStart, registry: RegistryDep, writer: WriterDep
+) -> JSONResponse:
+    """Start converting a for-profit academic institution to non-profit (营转非)."""
+    return writer.on(institution_id, body, registry.start_conversion)
+
+
+@router.post("/{institution_id}/conversion/completion", response_model=WriteAnswer)
+def complete_conversion(
+    institution_id: UUID, body: ConversionCompletion, registry: RegistryDep, writer: WriterDep
+) -> JSONResponse:
+    """Complete the conversion, handing over to the registered non-profit successor."""
+    return writer.on(institution_id, body, registry.complete_conversion)
+
+
+@router.post("/{institution_id}/cessation", response_model=WriteAnswer)
+def cease_operations(
+    institution_id: UUID, body: Cessation, registry: RegistryDep, writer: WriterDep
+) -> JSONResponse:
+    """Record that the institution ceased operating, voluntarily or abnormally."""
+    return writer.on(institution_id, body, registry.cease_operations)
+
+
+@router.post("/{institution_id}/blacklisting", response_model=WriteAnswer)
+def blacklist(
+    institution_id: UUID, body: Blacklisting, registry: RegistryDep, writer: WriterDep
+) -> JSONResponse:
+    """Put the institution on the public blacklist."""
+    return writer.on(institution_id, body, registry.blacklist)
+
+
+@router.delete("/{institution_id}/blacklisting", response_model=WriteAnswer)
+def remove_from_blacklist(
+    institution_id: UUID, body: BlacklistRemoval, registry: RegistryDep, writer: WriterDep
+) -> JSONResponse:
+    """Take the institution off the blacklist."""
+    return writer.on(institution_id, body, registry.remove_from_blacklist)
+
+
+@router.post("/{institution_id}/deregistration", response_model=WriteAnswer)
+def deregister(
+    institution_id: UUID, body: Deregistration, registry: RegistryDep, writer: WriterDep
+) -> JSONResponse:
+    """Remove a revoked, ceased or converted institution from the register (注销)."""
+    return writer.on(institution_id, body, registry.deregister)

@@ -1,0 +1,183 @@
+"""Refund cases: complaint, assessment, mediation, court, payment, closure; the case file."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Response
+from fastapi.responses import JSONResponse
+
+from api.deps import ConsistentDep, PrincipalDep, RegistryDep, ServicesDep, WriterDep
+from api.paging import Cursor, Limit, decode_cursor, encode_cursor
+from api.schemas import (
+    AssessmentRequest,
+    CaseClosure,
+    CaseWithdrawal,
+    CourtReferral,
+    EvidenceAttach,
+    JudgmentRecord,
+    MediationRecord,
+    RefundCaseCreate,
+    RefundCaseDetail,
+    RefundCaseList,
+    RefundPayment,
+    WriteAnswer,
+)
+from registry.domain.errors import InvalidInput
+
+router = APIRouter(prefix="/v1/refund-cases", tags=["refund cases"])
+
+CaseStatus = Literal[
+    "opened",
+    "assessed",
+    "settled",
+    "mediation_failed",
+    "referred_to_court",
+    "judged",
+    "closed",
+    "withdrawn",
+]
+
+
+@router.post("", response_model=WriteAnswer, status_code=201)
+def open_case(body: RefundCaseCreate, registry: RegistryDep, writer: WriterDep) -> JSONResponse:
+    """Open a refund dispute over contracts of one institution."""
+    return writer.run(
+        body,
+        lambda: registry.open_refund_case(writer.principal, **body.model_dump()),
+        status_code=201,
+    )
+
+
+@router.get("", response_model=RefundCaseList, dependencies=[ConsistentDep])
+def list_cases(
+    services: ServicesDep,
+    registry: RegistryDep,
+    principal: PrincipalDep,
+    institution_id: UUID | None = None,
+    status: Annotated[CaseStatus | None, Query()] = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> dict[str, Any]:
+    """Refund cases of the key's districts (all districts for courts and admins)."""
+    principal.require(("regulator", "court"))
+    if institution_id is not None:
+        principal.require(("regulator", "court"), registry.institution_district(institution_id))
+    after = decode_cursor(cursor).get("after")
+    if after is not None and not isinstance(after, str):
+        raise InvalidInput("the cursor is not one this API issued", "cursor")
+    districts = list(principal.districts) if principal.districts else None
+    items = services.views.refund_cases(
+        districts=districts,
+        institution_id=str(institution_id) if institution_id else None,
+        status=status,
+        after=after,
+        limit=limit + 1,
+    )
+    page, more = items[:limit], len(items) > limit
+    return {
+        "items": page,
+        "next_cursor": encode_cursor({"after": page[-1]["id"]}) if more else None,
+    }
+
+
+@router.get("/{case_id}", response_model=RefundCaseDetail)
+def get_case(
+    case_id: UUID, registry: RegistryDep, principal: PrincipalDep, response: Response
+) -> dict[str, Any]:
+    """The case with its evidence, assessment, mediation, court steps and payments."""
+    view = registry.refund_case(principal, case_id)
+    response.headers["ETag"] = f'"{view["version"]}"'
+    return view
+
+
+@router.post("/{case_id}/evidence", response_model=WriteAnswer)
+def attach_evidence(
+    case_id: UUID, body: EvidenceAttach, registry: RegistryDep, writer: WriterDep
+) -> JSONResponse:
+    """Attach an item of evidence by its SHA-256 digest."""
+    return writer.on(case_id, body, registry.attach_evidence)
+
+
+@router.post("/{case_id}/assessment", response_model=WriteAnswer)
+def assess(
+    case_id: UUID, body: AssessmentRequest, registry: RegistryDep, writer: WriterDep
+) -> JSONResponse:
+    """Compute the unconsumed amount from the contracts' ledgers; answers assessed_fen."""
+    return writer.on(case_id, body, registry.assess_refund_case)
+
+
+@router.post("/{case_id}/mediation", response_model=WriteAnswer)
+def mediation(
+    case_id: UUID, body: MediationRecord, registry: RegistryDep, writer: WriterDep
+) -> JSONResponse:
+    """Record the outcome of mediation: an agreed amount, or failure."""
+    return writer.on(case_id, body, registry.record_mediation)
+
+
+@router.post("/{case_id}/court-referral", response_model=WriteAnswer)
+def court_referral(
+    case_id: UUID, body: CourtReferral, registry: RegistryDep, writer: WriterDep
+) -> JSONResponse:
+    """Refer a case whose mediation failed to the court."""
+    return writer.on(case_id, body, registry.refer_to_court)
+
+
+@router.post("/{case_id}/judgment", response_model=WriteAnswer)
+def judgment(
+    case_id: UUID, body: JudgmentRecord, registry: RegistryDep, writer: WriterDep
+) -> JSONResponse:
+    """Record the court's judgment and the amount awarded (court role)."""
+    return writer.on(case_id, body, registry.record_judgment)
+
+
+@router.post("/{case_id}/payments", response_model=WriteAnswer)
+def payment(
+    case_id: UUID, body: RefundPayment, registry: RegistryDep, writer: WriterDep
+) -> JSONResponse:
+    """Record a refund paid; never above what was agreed or awarded."""
+    return writer.on(case_id, body, registry.pay_refund)
+
+
+@router.post("/{case_id}/closure", response_model=WriteAnswer)
+def closure(
+    case_id: UUID, body: CaseClosure, registry: RegistryDep, writer: WriterDep
+) -> JSONResponse:
+    """Close a settled or judged case."""
+    return writer.on(case_id, body, registry.close_refund_case)
+
+
+@router.post("/{case_id}/withdrawal", response_model=WriteAnswer)
+def withdrawal(
+    case_id: UUID, body: CaseWithdrawal, registry: RegistryDep, writer: WriterDep
+) -> JSONResponse:
+    """The claimant withdraws the case."""
+    return writer.on(case_id, body, registry.withdraw_refund_case)
+
+
+@router.get(
+    "/{case_id}/case-file",
+    response_class=Response,
+    responses={200: {"content": {"application/zip": {}}, "description": "the court case file"}},
+)
+def case_file(
+    case_id: UUID,
+    registry: RegistryDep,
+    principal: PrincipalDep,
+    position: Annotated[
+        int | None, Query(ge=1, description="export the log as it stood at this position")
+    ] = None,
+) -> Response:
+    """The court case file (ZIP: index.pdf, ledger.csv, events.json, manifest.json)."""
+    archive, manifest, _ = registry.export_case_file(principal, case_id, position)
+    filename = f"case-{case_id}-{manifest['position']}.zip"
+    return Response(
+        content=archive,
+        media_type="application/zip",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "X-Manifest-SHA256": manifest["manifest_sha256"],
+            "X-Registry-Position": str(manifest["position"]),
+        },
+    )

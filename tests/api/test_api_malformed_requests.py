@@ -1,0 +1,130 @@
+"""Bad input is refused with 422 and its field errors, never a 500, and never records anything."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+if TYPE_CHECKING:
+    from conftest import Bureau, Command, Target
+
+Headers = dict[str, str]
+
+
+def _without_a_required_field(command: Command, target: Target) -> tuple[dict[str, Any], str]:
+    body = command.body_for(target)
+    del body[command.required]
+    return body, command.required
+
+
+def _with_a_wrong_type(command: Command, target: Target) -> tuple[dict[str, Any], str]:
+    name, value = command.wrong_type
+    return {**command.body_for(target), name: value}, name
+
+
+def _with_an_unknown_field(command: Command, target: Target) -> tuple[dict[str, Any], str]:
+    return {**command.body_for(target), "remarks": "经办人：张科长"}, "remarks"
+
+
+MALFORMED = {
+    "a required field missing": _without_a_required_field,
+    "a field of the wrong type": _with_a_wrong_type,
+    "a field the API does not know": _with_an_unknown_field,
+}
+
+
+@pytest.mark.parametrize("malformation", MALFORMED)
+def test_a_malformed_body_is_refused_naming_the_field_and_records_nothing(
+    command: Command,
+    malformation: str,
+    bureau: Bureau,
+    client: TestClient,
+    regulator_110108: Headers,
+    refused,
+) -> None:
+    target = command.given(bureau)
+    body, field = MALFORMED[malformation](command, target)
+
+    with bureau.appends_nothing(target.institution_id):
+        answer = command.send(client, target, regulator_110108, body=body)
+
+    problem = refused(answer, 422)
+    assert any(field in error["loc"] for error in problem["errors"]), problem["errors"]
+
+
+def test_a_body_that_is_not_json_is_refused_and_records_nothing(
+    command: Command, bureau: Bureau, client: TestClient, regulator_110108: Headers, refused
+) -> None:
+    target = command.given(bureau)
+
+    with bureau.appends_nothing(target.institution_id):
+        answer = command.send(
+            client,
+            target,
+            regulator_110108,
+            content='{"decision_no": "海教罚决字〔2024〕第017号",'.encode(),
+            headers={"Content-Type": "application/json"},
+        )
+
+    problem = refused(answer, 422)
+    assert problem["errors"][0]["type"] == "json_invalid"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [None, [], "海教罚决字", 17],
+    ids=["no body", "a JSON array", "a JSON string", "a JSON number"],
+)
+def test_a_body_that_is_not_a_json_object_is_refused(
+    body: Any, bureau: Bureau, client: TestClient, regulator_110108: Headers, refused
+) -> None:
+    institution_id = bureau.licensed()
+
+    with bureau.appends_nothing(institution_id):
+        answer = client.post(
+            f"/v1/institutions/{institution_id}/suspension", json=body, headers=regulator_110108
+        )
+
+    refused(answer, 422)
+
+
+def test_text_longer_than_the_register_keeps_is_refused(
+    bureau: Bureau, client: TestClient, regulator_110108: Headers, refused
+) -> None:
+    institution_id = bureau.licensed()
+
+    with bureau.appends_nothing(institution_id):
+        answer = client.post(
+            f"/v1/institutions/{institution_id}/suspension",
+            json={**bureau.SUSPENSION, "decision_no": "海" * 101},
+            headers=regulator_110108,
+        )
+
+    problem = refused(answer, 422)
+    assert ["body", "decision_no"] == problem["errors"][0]["loc"]
+
+
+def test_an_impossible_calendar_date_is_refused(
+    bureau: Bureau, client: TestClient, regulator_110108: Headers, refused
+) -> None:
+    institution_id = bureau.licensed()
+
+    with bureau.appends_nothing(institution_id):
+        answer = client.post(
+            f"/v1/institutions/{institution_id}/suspension",
+            json={**bureau.SUSPENSION, "effective_from": "2025-02-30"},
+            headers=regulator_110108,
+        )
+
+    refused(answer, 422)
+
+
+def test_an_institution_id_that_is_not_a_uuid_is_refused_without_a_server_error(
+    client: TestClient, regulator_110108: Headers, refused
+) -> None:
+    answer = client.get("/v1/institutions/思远教育", headers=regulator_110108)
+
+    assert answer.status_code in (404, 422)
+    refused(answer, answer.status_code)
