@@ -1,0 +1,139 @@
+"""The demo's families: prepaid contracts, fees, lessons, escrow, and refund disputes.
+
+Every step goes through the registry's contract and refund-case commands, as a bank or platform
+feed and the bureau would report them, so breaches are flagged by the same rules as real data.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from uuid import UUID
+
+from cli.common import OPERATOR
+from cli.demo_bureau import Bureau
+from cli.demo_data import DemoInstitution
+from registry.domain.clock import SHANGHAI
+
+
+def at(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute), tzinfo=SHANGHAI)
+
+
+class Families:
+    """Parents signing up, paying, attending; the bank releasing; disputes when it goes wrong."""
+
+    def __init__(self, bureau: Bureau) -> None:
+        self.b = bureau
+        self.registry = bureau.registry
+        self.rng = bureau.rng
+
+    def _weekday(self, day: date) -> date:
+        while day.weekday() >= 5:
+            day += timedelta(days=1)
+        return day
+
+    def enrol(
+        self, inst: DemoInstitution, families: int, since: int, breaches: bool = False
+    ) -> list[UUID]:
+        """``families`` contracts signed about ``since`` days ago, paid and partly taught."""
+        ids = []
+        for n in range(families):
+            start = self._weekday(self.b.ago(since - n))
+            price = self.rng.choice((6_000, 8_000, 9_000, 12_000))
+            paid_lessons, gift = self.rng.choice(((24, 0), (40, 2), (48, 4)))
+            contract = self.registry.sign_contract(
+                OPERATOR,
+                institution_id=inst.id,
+                pupil_ref=f"DEMO-{inst.registration['credit_code'][-6:]}-{n:03d}",
+                guardian_name=self.b.people.person(),
+                guardian_phone="13" + self.b.people.digits(9),
+                course=self.rng.choice(inst.registration["subjects"]) + "（季度班）",
+                paid_lessons=paid_lessons,
+                gift_lessons=gift,
+                price_per_lesson_fen=price,
+                start_date=start,
+                end_date=start + timedelta(days=84),
+            ).id
+            ids.append(contract)
+            odd = breaches and n == 0
+            self.registry.record_payment(
+                OPERATOR,
+                contract,
+                amount_fen=paid_lessons * price,
+                paid_at=at(start - timedelta(days=2), 10, 30),
+                channel="个人微信收款" if odd else "银行转账",
+                into_supervised_account=not odd,
+                lessons_covered=paid_lessons,
+                # One charge for a whole term: more than three months, flagged.
+                covers_until=start + timedelta(days=120 if odd else 84),
+            )
+            taught = self.rng.randint(4, min(20, paid_lessons))
+            for week in range(taught // 2):
+                day = self._weekday(start + timedelta(days=7 * week))
+                late = breaches and n == 1 and week == 0
+                self.registry.record_consumption(
+                    OPERATOR,
+                    contract,
+                    lessons=2,
+                    starts_at=at(day, 19 if late else 18),
+                    ends_at=at(day, 21 if late else 19, 0 if late else 30),
+                    delivery="offline",
+                )
+            figures = self.registry.contract(OPERATOR, contract)
+            if figures["consumed_value_fen"] and self.rng.random() < 0.7:
+                self.registry.release_escrow(
+                    OPERATOR, contract, amount_fen=figures["consumed_value_fen"] - 1
+                )
+            self.b.tally["contracts"] += 1
+        return ids
+
+    def disputes(self, inst: DemoInstitution, contracts: list[UUID], ceased: date) -> list[str]:
+        """After an abnormal closure: complaints, one settled in mediation, one sent to court."""
+        notes = []
+        for n, contract in enumerate(contracts[:3]):
+            terms = self.registry.contract(OPERATOR, contract)
+            case = self.registry.open_refund_case(
+                OPERATOR,
+                institution_id=inst.id,
+                contract_ids=[contract],
+                claimant_name=terms["guardian_name"],
+                claimant_phone=terms["guardian_phone"],
+                source="complaint",
+                claim_fen=terms["paid_fen"] - terms["refunded_fen"],
+            ).id
+            self.registry.attach_evidence(
+                OPERATOR,
+                case,
+                kind="contract",
+                description="培训服务合同及缴费凭证",
+                sha256=f"{abs(hash((inst.id, n))):064x}"[-64:],
+            )
+            assessed = self.registry.assess_refund_case(OPERATOR, case).extra or {}
+            owed = int(assessed.get("assessed_fen", 0))
+            held = ceased + timedelta(days=10 + n)
+            if n == 0:
+                self.registry.record_mediation(
+                    OPERATOR, case, outcome="agreed", agreed_fen=owed, held_on=held
+                )
+                self.registry.pay_refund(
+                    OPERATOR,
+                    case,
+                    amount_fen=owed,
+                    paid_on=held + timedelta(days=5),
+                    source="supervised_account",
+                )
+                self.registry.close_refund_case(OPERATOR, case, outcome="paid")
+                notes.append(f"refund case settled in mediation, {owed / 100:,.2f} yuan paid")
+            elif n == 1:
+                self.registry.record_mediation(OPERATOR, case, outcome="failed", held_on=held)
+                self.registry.refer_to_court(
+                    OPERATOR,
+                    case,
+                    court=f"{inst.district.full_name}人民法院",
+                    referred_on=held + timedelta(days=3),
+                )
+                notes.append(f"refund case referred to court, {owed / 100:,.2f} yuan assessed")
+            else:
+                notes.append(f"refund case opened and assessed at {owed / 100:,.2f} yuan")
+            self.b.tally["refund cases"] += 1
+        return notes
