@@ -1,0 +1,1 @@
+"""Benchmarks and load generators (not run by the tests)."""

@@ -1,0 +1,422 @@
+"""The registry's benchmarks, against baselines measured in the same run on the same machine.
+
+    python -m bench [--institutions 20000] [--runs 3] [--duration 10] [--quick] [--fresh]
+
+1. Data: ``--institutions`` generated institutions (``registry demo --institutions``'s data)
+   in the PostgreSQL schema ``bench_<N>_<seed>``, loaded once and kept (the load resumes).
+2. Read path, 32 connections: the public institution page (a hot set of pages, the same with
+   revalidating clients, and every request a page not asked before) and public search,
+   through ``registry serve``; baseline: a minimal FastAPI endpoint doing one primary-key
+   select through SQLAlchemy (``bench/baseline_app.py``), on the same ids.
+3. Write path, 1 and 4 clients: a regulator records an inspection (``POST
+   /v1/institutions/{id}/inspections``) through ``registry serve``; baseline: a minimal FastAPI
+   endpoint saving one new event through the library.
+4. Rebuild of every read model, in a process of its own (``bench/rebuild.py``).
+5. Memory: peak RSS of the API under the read load and of the projector during the rebuild.
+
+Each measurement runs ``--runs`` times, the baseline and the registry taking turns; medians and
+min-max are printed and written to ``--json``. Servers and load stay on 127.0.0.1; each load
+stops by itself after ``--duration`` seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import psycopg
+from sqlalchemy import select
+
+from bench.loadgen import LoadResult, Request, run_load, summary
+from bench.servers import Server, baseline_command, registry_command, serve
+from cli.demo_scale import load
+from cli.scale_data import BRANDS, PLACES, SUBJECTS
+from registry.bootstrap import build_services
+from registry.projections import public_register as pub
+from registry.settings import Settings
+
+PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
+LOGS = Path("/tmp/registry-bench")
+
+
+# -- the machine -----------------------------------------------------------------------------
+
+
+def machine(url: str) -> dict[str, Any]:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    mem_kib = next(
+        int(line.split()[1])
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal")
+    )
+    with psycopg.connect(url) as conn:
+        pg = conn.execute("SHOW server_version").fetchone()
+        fsync = conn.execute("SHOW synchronous_commit").fetchone()
+    packages = ("eventsourcing", "fastapi", "starlette", "uvicorn", "sqlalchemy", "psycopg")
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "memory_gib": round(mem_kib / 1024**2, 1),
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        "postgresql": pg[0] if pg else "?",
+        "synchronous_commit": fsync[0] if fsync else "?",
+        "packages": {p: metadata.version(p) for p in packages},
+    }
+
+
+# -- the data --------------------------------------------------------------------------------
+
+
+def prepare(settings: Settings, institutions: int, seed: int, contracts: int) -> dict[str, Any]:
+    """Load (or finish loading) the data and project it; answers ids, a key and timings."""
+    services = build_services(settings)
+    try:
+        started = time.perf_counter()
+        report = load(
+            services.registry,
+            institutions=institutions,
+            contracts_per_institution=contracts,
+            seed=seed,
+            progress=None,
+        )
+        loaded_s = time.perf_counter() - started
+        services.registry.contract_freezer.run_once()
+        started = time.perf_counter()
+        projected = services.projector.run_once()
+        projected_s = time.perf_counter() - started
+        t = pub.institutions
+        with services.engine.connect() as conn:
+            rows = conn.execute(select(t.c.id, t.c.status)).all()
+        _, secret = services.keys.create("regulator", [p.code for p in PLACES], "bench writer")
+        head = services.registry.recorder.max_notification_id() or 0
+    finally:
+        services.close()
+    return {
+        "ids": sorted(r.id for r in rows),
+        "writable": sorted(r.id for r in rows if r.status != "deregistered"),
+        "key": secret,
+        "head": head,
+        "load": {
+            "institutions_added": report.added,
+            "events_written": report.events,
+            "load_s": loaded_s,
+            "build_s": report.build_s,
+            "save_s": report.save_s,
+            "events_projected": projected,
+            "project_s": projected_s,
+        },
+    }
+
+
+def search_urls(rng: random.Random, count: int) -> list[str]:
+    """Searches people make: a brand or a subject word, often narrowed to a district."""
+    words = [*BRANDS, *(w for sector in SUBJECTS.values() for w in sector if w)]
+    urls = []
+    for _ in range(count):
+        params = [f"q={quote(rng.choice(words))}"]
+        if rng.random() < 0.6:
+            params.append(f"district_code={rng.choice(PLACES).code}")
+        if rng.random() < 0.2:
+            params.append("category=non_academic")
+        urls.append("/v1/public/institutions?" + "&".join(params))
+    return urls
+
+
+# -- scenarios -------------------------------------------------------------------------------
+
+
+def cycle(paths: list[str], method: str = "GET", headers: dict[str, str] | None = None,
+          body: Callable[[int], bytes] | None = None) -> Callable[[int], Request]:
+    hdrs = headers or {}
+
+    def make(n: int) -> Request:
+        return (method, paths[n % len(paths)], hdrs, body(n) if body else b"")
+
+    return make
+
+
+def measure(
+    server: Server, make: Callable[[int], Request], connections: int, duration: float,
+    revalidate: bool = False,
+) -> LoadResult:
+    return run_load(
+        server.port, make, connections=connections, duration=duration, revalidate=revalidate
+    )
+
+
+def describe(name: str, runs: list[LoadResult]) -> dict[str, Any]:
+    out = summary(runs)
+    out["name"] = name
+    out["rps_runs"] = [round(r.rps, 1) for r in runs]
+    out["p99_runs"] = [round(r.p99, 2) for r in runs]
+    return out
+
+
+def line(s: dict[str, Any], base: dict[str, Any] | None = None) -> str:
+    text = (
+        f"  {s['name']:<34} {s['rps_median']:>8,.0f} req/s "
+        f"(runs {', '.join(f'{x:,.0f}' for x in s['rps_runs'])}); "
+        f"p50 {s['p50_ms_median']:.1f} ms, p99 {s['p99_ms_median']:.1f} ms "
+        f"(max {s['p99_ms_max']:.1f}); non-2xx/304: {s['errors']}"
+    )
+    if base:
+        text += f"; {s['rps_median'] / base['rps_median']:.2f}x baseline"
+    return text
+
+
+def read_path(
+    env: dict[str, str], data: dict[str, Any], args: argparse.Namespace, rng: random.Random
+) -> dict[str, Any]:
+    ids = data["ids"]
+    hot = rng.sample(ids, min(args.hot_set, len(ids)))
+    hot_seq = [rng.choice(hot) for _ in range(200_000)]
+    cold_seq = rng.sample(ids, len(ids))
+    searches = search_urls(rng, args.searches)
+    search_seq = [rng.choice(searches) for _ in range(200_000)]
+    page = "/v1/public/institutions/"
+    results: dict[str, list[LoadResult]] = {
+        k: [] for k in ("baseline", "page_hot", "page_hot_revalidating", "page_cold", "search")
+    }
+    conns, dur = args.read_connections, args.duration
+    with (
+        serve("baseline", baseline_command(), env, "/docs", LOGS / "baseline.log") as base,
+        serve("registry", registry_command(), env, "/health", LOGS / "registry.log") as reg,
+    ):
+        # Warm both up (imports, pools, plans, the hot pages) before anything is measured.
+        measure(base, cycle([f"/baseline/institutions/{i}" for i in hot]), conns, args.warmup)
+        # Every hot page and every search once (as the traffic before the measurement would).
+        run_load(reg.port, cycle([page + i for i in hot]), connections=conns, duration=300,
+                 max_requests=len(hot))
+        run_load(reg.port, cycle(searches), connections=conns, duration=300,
+                 max_requests=len(searches))
+        reg.reset_peak_rss()
+        cold_at = 0
+        for _ in range(args.runs):
+            results["baseline"].append(
+                measure(base, cycle([f"/baseline/institutions/{i}" for i in hot_seq]), conns, dur)
+            )
+            results["page_hot"].append(measure(reg, cycle([page + i for i in hot_seq]), conns, dur))
+            results["page_hot_revalidating"].append(
+                measure(reg, cycle([page + i for i in hot_seq]), conns, dur, revalidate=True)
+            )
+            cold = [page + i for i in cold_seq[cold_at:] + cold_seq[:cold_at]]
+            results["page_cold"].append(measure(reg, cycle(cold), conns, dur))
+            cold_at = (cold_at + results["page_cold"][-1].requests) % len(cold_seq)
+            results["search"].append(measure(reg, cycle(search_seq), conns, dur))
+        peak = reg.peak_rss_mib
+        rss = reg.rss_mib
+    names = {
+        "baseline": "baseline: one PK select",
+        "page_hot": f"page, {len(hot):,} hot pages",
+        "page_hot_revalidating": "page, hot, If-None-Match clients",
+        "page_cold": "page, each one new (no repeats)",
+        "search": f"search, {len(searches)} queries",
+    }
+    out = {k: describe(names[k], v) for k, v in results.items()}
+    out["api_peak_rss_mib"] = peak
+    out["api_rss_after_mib"] = rss
+    return out
+
+
+def write_path(
+    env: dict[str, str], data: dict[str, Any], args: argparse.Namespace, rng: random.Random
+) -> dict[str, Any]:
+    writable = rng.sample(data["writable"], len(data["writable"]))
+    body = json.dumps(
+        {
+            "inspected_on": "2026-10-30",
+            "kind": "routine",
+            "inspectors": ["王伟", "李娜"],
+            "findings": [],
+            "result": "pass",
+        }
+    ).encode()
+    auth = {"Authorization": f"Bearer {data['key']}", "Content-Type": "application/json"}
+    paths = [f"/v1/institutions/{i}/inspections" for i in writable]
+    out: dict[str, Any] = {}
+    with (
+        serve("baseline", baseline_command(), env, "/docs", LOGS / "baseline.log") as base,
+        serve("registry", registry_command(), env, "/health", LOGS / "registry.log") as reg,
+        serve("registry", registry_command(no_projector=True), env, "/health",
+              LOGS / "registry-no-projector.log") as split,
+        projector_process(env) as _projector,
+    ):
+        base_make = cycle(["/baseline/events"], "POST", {"Content-Type": "application/json"},
+                          lambda n: b"{}")
+        offset = [0]
+
+        def reg_make(n: int) -> Request:
+            return ("POST", paths[(offset[0] + n) % len(paths)], auth, body)
+
+        measure(base, base_make, 1, args.warmup)
+        measure(reg, reg_make, 1, args.warmup)
+        measure(split, reg_make, 1, args.warmup)
+        offset[0] += 10_000
+        reg.reset_peak_rss()
+        for clients in args.write_clients:
+            runs: dict[str, list[LoadResult]] = {"baseline": [], "registry": [], "split": []}
+            for _ in range(args.runs):
+                runs["baseline"].append(measure(base, base_make, clients, args.duration))
+                for name, server in (("registry", reg), ("split", split)):
+                    result = measure(server, reg_make, clients, args.duration)
+                    offset[0] += result.requests
+                    runs[name].append(result)
+            out[f"baseline_{clients}"] = describe(f"baseline: save one event, {clients} cl.",
+                                                  runs["baseline"])
+            out[f"registry_{clients}"] = describe(f"record inspection, {clients} cl.",
+                                                  runs["registry"])
+            out[f"split_{clients}"] = describe(f"  same, projector apart, {clients} cl.",
+                                               runs["split"])
+        out["api_peak_rss_mib"] = reg.peak_rss_mib
+    return out
+
+
+@contextmanager
+def projector_process(env: dict[str, str]) -> Iterator[subprocess.Popen[bytes]]:
+    """``registry project``: the read models kept up to date by a process of their own."""
+    script = Path(sys.executable).parent / "registry"
+    with (LOGS / "projector.log").open("a") as out:
+        proc = subprocess.Popen([str(script), "project"], env={**os.environ, **env},
+                                stdout=out, stderr=subprocess.STDOUT)
+    try:
+        yield proc
+    finally:
+        proc.terminate()
+        proc.wait(15)
+
+
+def rebuild(env: dict[str, str], runs: int) -> dict[str, Any]:
+    done = []
+    for _ in range(runs):
+        proc = subprocess.run(
+            [sys.executable, "-m", "bench.rebuild"],
+            env={**os.environ, **env},
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=Path(__file__).resolve().parent.parent,
+        )
+        done.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+    rates = [d["events"] / d["seconds"] for d in done]
+    return {
+        "events": done[0]["events"],
+        "seconds_runs": [round(d["seconds"], 1) for d in done],
+        "seconds_median": statistics.median(d["seconds"] for d in done),
+        "events_per_s_median": statistics.median(rates),
+        "peak_rss_mib_max": max(d["peak_rss_mib"] for d in done),
+    }
+
+
+# -- the command -----------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench", description=__doc__.split("\n\n")[0] if __doc__ else None
+    )
+    parser.add_argument("--database-url", default=PG_URL)
+    parser.add_argument("--institutions", type=int, default=20_000)
+    parser.add_argument("--contracts-per-institution", type=int, default=1)
+    parser.add_argument("--seed", type=int, default=2021)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds per measurement")
+    parser.add_argument("--warmup", type=float, default=3.0)
+    parser.add_argument("--read-connections", type=int, default=32)
+    parser.add_argument("--write-clients", type=int, nargs="+", default=[1, 4])
+    parser.add_argument("--hot-set", type=int, default=5_000, help="distinct hot pages")
+    parser.add_argument("--searches", type=int, default=300, help="distinct search queries")
+    parser.add_argument("--rebuild-runs", type=int, default=3)
+    parser.add_argument("--only", nargs="+", choices=("read", "write", "rebuild"),
+                        default=["read", "write", "rebuild"])
+    parser.add_argument("--fresh", action="store_true", help="drop the data and load it again")
+    parser.add_argument("--quick", action="store_true",
+                        help="2,000 institutions, 2 runs of 3 s, 1 rebuild: a smoke run")
+    parser.add_argument("--json", type=Path, help="write every figure here")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.institutions, args.runs, args.duration, args.warmup = 2_000, 2, 3.0, 1.0
+        args.rebuild_runs = 1
+    if urlsplit(args.database_url).hostname not in ("127.0.0.1", "localhost"):
+        parser.error("the benchmark only runs against a local PostgreSQL (127.0.0.1)")
+
+    LOGS.mkdir(parents=True, exist_ok=True)
+    schema = f"bench_{args.institutions}_{args.seed}"
+    with psycopg.connect(args.database_url, autocommit=True) as conn:
+        if args.fresh:
+            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+    settings = Settings(database_url=args.database_url, database_schema=schema)
+    env = {
+        "REGISTRY_DATABASE_URL": args.database_url,
+        "REGISTRY_DATABASE_SCHEMA": schema,
+        "REGISTRY_LOG_LEVEL": "WARNING",
+        "BENCH_DATABASE_URL": args.database_url,
+        "BENCH_DATABASE_SCHEMA": schema,
+    }
+    rng = random.Random(args.seed)
+    figures: dict[str, Any] = {"machine": machine(args.database_url), "args": vars(args).copy()}
+    figures["args"]["json"] = str(args.json) if args.json else None
+    print(f"machine: {json.dumps(figures['machine'], ensure_ascii=False)}", flush=True)
+
+    started = time.perf_counter()
+    data = prepare(settings, args.institutions, args.seed, args.contracts_per_institution)
+    figures["data"] = {**data["load"], "institutions": len(data["ids"]), "events": data["head"],
+                       "schema": schema}
+    print(f"data: {len(data['ids']):,} institutions, {data['head']:,} events in {schema} "
+          f"(this run loaded {data['load']['events_written']:,} events in "
+          f"{data['load']['load_s']:.1f} s and projected {data['load']['events_projected']:,} "
+          f"in {data['load']['project_s']:.1f} s)", flush=True)
+    if "read" in args.only:
+        r = read_path(env, data, args, rng)
+        figures["read"] = r
+        print(f"read path, {args.read_connections} connections, {args.duration:.0f} s x "
+              f"{args.runs} runs:")
+        for k in ("baseline", "page_hot", "page_hot_revalidating", "page_cold", "search"):
+            print(line(r[k], None if k == "baseline" else r["baseline"]), flush=True)
+        print(f"  API peak RSS under read load: {r['api_peak_rss_mib']:.0f} MiB", flush=True)
+    if "write" in args.only:
+        w = write_path(env, data, args, rng)
+        figures["write"] = w
+        print(f"write path, {args.duration:.0f} s x {args.runs} runs:")
+        for clients in args.write_clients:
+            print(line(w[f"baseline_{clients}"]))
+            print(line(w[f"registry_{clients}"], w[f"baseline_{clients}"]), flush=True)
+            print(line(w[f"split_{clients}"], w[f"baseline_{clients}"]), flush=True)
+        print(f"  API peak RSS under write load: {w['api_peak_rss_mib']:.0f} MiB", flush=True)
+    if "rebuild" in args.only:
+        b = rebuild(env, args.rebuild_runs)
+        figures["rebuild"] = b
+        print(f"rebuild of all read models: {b['events']:,} events in "
+              f"{b['seconds_median']:.1f} s median (runs {b['seconds_runs']}), "
+              f"{b['events_per_s_median']:,.0f} events/s; projector peak RSS "
+              f"{b['peak_rss_mib_max']:.0f} MiB", flush=True)
+    figures["total_s"] = time.perf_counter() - started
+    print(f"total {figures['total_s']:.0f} s; run id {uuid.uuid4().hex[:8]}")
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(figures, indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
