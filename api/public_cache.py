@@ -142,7 +142,11 @@ class PublicCache:
         key = tuple(sorted(positions.items()))
         if key != self._key:
             self._key = key
-            self._etag = b'"' + hashlib.blake2b(repr(key).encode(), digest_size=10).hexdigest().encode() + b'"'
+            self._etag = (
+                b'"'
+                + hashlib.blake2b(repr(key).encode(), digest_size=10).hexdigest().encode()
+                + b'"'
+            )
             self._entries.clear()
             self._bytes = 0
 

@@ -415,7 +415,9 @@ class FeedItem(BaseModel):
     stream_id: str
     version: int
     type: str
-    district_code: str
+    district_code: str | None = Field(
+        description="null for the registry's own streams (clock, rosters)"
+    )
     recorded_at: datetime
     actor: dict[str, Any]
     data: dict[str, Any]

@@ -8,13 +8,15 @@ one-line message on stderr and exit code 1; usage errors exit 2. This is handled
 from __future__ import annotations
 
 import signal
+from pathlib import Path
 from typing import Annotated, Any
+from uuid import UUID
 
 import typer
 from typer.core import TyperGroup
 
 from cli import contracts, institutions, keys, projections
-from cli.common import CliError, load_settings, open_services
+from cli.common import OPERATOR, CliError, load_settings, open_services
 from registry.domain.errors import RegistryError, RuleViolation
 
 
@@ -97,6 +99,33 @@ def project() -> None:
     typer.echo("projector stopped")
 
 
+@app.command("export-case")
+def export_case(
+    case_id: Annotated[UUID, typer.Argument(help="The refund case's id (UUID).")],
+    out: Annotated[Path, typer.Option("--out", help="Where to write the ZIP.", dir_okay=False)],
+    position: Annotated[
+        int | None,
+        typer.Option(
+            min=1, help="Export the case as the log stood at this position (default: now)."
+        ),
+    ] = None,
+) -> None:
+    """Write a refund case's court case file (ZIP: index.pdf, ledger.csv, events.json, manifest).
+
+    The export is recorded on the case (CaseFileExported, with the manifest's SHA-256); the
+    same case at the same position always gives the same bytes.
+    """
+    with open_services() as services:
+        archive, manifest, _ = services.registry.export_case_file(OPERATOR, case_id, position)
+    partial = out.with_name(out.name + ".partial")
+    partial.write_bytes(archive)
+    partial.replace(out)  # never leave half a case file under the name asked for
+    typer.echo(
+        f"wrote {out} ({len(archive):,} bytes) at position {manifest['position']}; "
+        f"manifest sha256 {manifest['manifest_sha256']}"
+    )
+
+
 @app.command()
 def demo(
     seed: Annotated[int, typer.Option(help="Another seed gives other names and codes.")] = 2021,
@@ -135,3 +164,7 @@ def demo(
         stop_after=stop_after,
         echo=typer.echo,
     )
+
+
+if __name__ == "__main__":
+    app()

@@ -119,9 +119,9 @@ SUBJECTS: dict[str, dict[str, tuple[str, ...]]] = {
     "academic": {"": ("数学", "英语", "语文", "物理")},
 }
 BRANDS = (
-    "七彩虹 墨韵 尚美 艺蕾 华彩 彩虹桥 童心 晨曦 星火 小橙子 青禾 雅韵 梦想家 蒲公英 紫藤 乐动 跃动 "
+    "七彩虹 墨韵 尚美 艺蕾 华彩 彩虹桥 童心 晨曦 星火 小橙子 青禾 雅韵 梦想家 蒲公英 紫藤 乐动 跃动 "  # noqa: E501
     "飞扬 阳光 雏鹰 蓝鲸 鸿鹄 天天向上 卓越 同心 劲松 冠军 少年强 启航 格物 创想 睿思 星空 未来星 "
-    "致远 知行 智慧树 蓝天 极客 小牛顿 奇点 智学 明德 思源 博雅 乐学 新苗 启明星 立人 金话筒 百灵鸟 "
+    "致远 知行 智慧树 蓝天 极客 小牛顿 奇点 智学 明德 思源 博雅 乐学 新苗 启明星 立人 金话筒 百灵鸟 "  # noqa: E501
     "向日葵 小海豚 彩贝 橙果 麦田 远山 云帆 青松 竹韵 松果 海豚湾 满天星 小飞侠 树人 育英 春芽"
 ).split()
 SUFFIXES = {"company": ("培训有限公司", "教育科技有限公司"), "non_profit": ("培训学校", "培训中心")}
@@ -550,7 +550,9 @@ class Life:
         end = start + timedelta(days=30 * months)
         lessons = rng.choice((12, 16, 20, 24, 30, 40)) if months == 3 else 48
         # Within the rules one charge is at most ¥5,000 (500,000 fen).
-        prices = [p for p in (6_000, 8_000, 9_000, 12_000, 15_000, 20_000) if p * lessons <= 500_000]
+        prices = [
+            p for p in (6_000, 8_000, 9_000, 12_000, 15_000, 20_000) if p * lessons <= 500_000
+        ]
         price = rng.choice(prices or [6_000])
         if rng.random() < 0.01:
             lessons, price = 80, 8_000  # over 60 lessons and ¥5,000 in one charge
@@ -562,7 +564,7 @@ class Life:
             pupil_ref=f"S{self.seed}-{self.n}-{k}",
             guardian_name=self.person(),
             guardian_phone=f"1{rng.choice('3578')}{self.digits(9)}",
-            course=f"{rng.choice(inst.subjects)}{rng.choice(('基础班', '提高班', '集训营', '兴趣班'))}",
+            course=rng.choice(inst.subjects) + rng.choice(("基础班", "提高班", "集训营", "兴趣班")),
             paid_lessons=lessons,
             gift_lessons=rng.choice((0, 0, 2, 4)),
             price_per_lesson_fen=price,

@@ -297,7 +297,7 @@ def contract_figures(contract: TrainingContract, method: str = POOLED) -> dict[s
         "refunded_fen": contract.refunded_fen,
         "consumed_value_fen": round_fen(contract.consumed_value_fen),
         "unconsumed_fen": assessment.unconsumed_rounded,
-        "escrow_balance_fen": contract.paid_fen - contract.released_fen - contract.refunded_fen,
+        "escrow_balance_fen": contract.escrow_balance_fen,
         "method": method,
         "worksheet": assessment.worksheet(contract.ledger()),
         "payments": list(contract.payments),

@@ -1,6 +1,7 @@
 """The change feed: every event after a position, for downstream systems, scoped by district.
 
-Admins read everything; a regulator reads the events of institutions and contracts in its
+Admins read every event (streams of no district too: the clock's reviews, rosters); a
+regulator reads the events of institutions and contracts in its
 districts. Guardian details are masked; the feed never reaches past what the stream-district
 index has applied, so scoping never guesses.
 """
@@ -43,7 +44,12 @@ class ChangeFeed:
         items = []
         for n in notifications:
             district = districts.get(str(n.originator_id))
-            if district is None or not principal.covers(district):
+            if district is None:
+                # Streams of no district (the registry clock's reviews, rosters) are the
+                # registry's own bookkeeping: admins see every event, regulators their districts.
+                if principal.role != "admin":
+                    continue
+            elif not principal.covers(district):
                 continue
             domain_event = self.registry.mapper.to_domain_event(n)
             data = {k: v for k, v in domain_event.__dict__.items() if k not in ENVELOPE}

@@ -61,7 +61,9 @@ def _exposed_ports() -> set[int]:
 def _readme_test_command() -> str:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     lines = [line.strip() for line in readme.splitlines() if "pytest" in line]
-    commands = [line for line in lines if line.startswith(("python", ".venv")) and "pip" not in line]
+    commands = [
+        line for line in lines if line.startswith(("python", ".venv")) and "pip" not in line
+    ]
     assert commands, "README.md gives no pytest command"
     return commands[0]
 

@@ -172,6 +172,14 @@ class TrainingContract(Aggregate):
         return self.assess().unconsumed_rounded
 
     @property
+    def escrow_balance_fen(self) -> int:
+        """What the supervised account holds for this contract: the fees paid into it, less
+        what was released to the institution or refunded (never below zero: a refund paid
+        from the institution's own account does not make the escrow negative)."""
+        supervised = sum(p["amount_fen"] for p in self.payments if p["into_supervised_account"])
+        return max(0, supervised - self.released_fen - self.refunded_fen)
+
+    @property
     def is_open(self) -> bool:
         """Still carrying a liability: something paid is unconsumed and not refunded, whether
         the contract runs, is frozen or was terminated early."""
@@ -182,16 +190,26 @@ class TrainingContract(Aggregate):
             self.status not in CLOSED, rules.CONTRACT_CLOSED, f"the contract is {self.status}"
         )
 
-    def _flag(self, breaches: list[Breach], pack: RulePack) -> None:
+    def _flag(self, breaches: list[Breach], pack: RulePack, actor: Actor) -> None:
+        """Record each breach of the fact just recorded, by the one who reported the fact."""
         fact_version = self.version
         for rule, detail in breaches:
             self._breach_detected(
-                rule=rule.id, rule_version=pack.version, detail=detail, event_version=fact_version
+                rule=rule.id,
+                rule_version=pack.version,
+                detail=detail,
+                event_version=fact_version,
+                actor=actor,
             )
 
     @event("ComplianceBreachDetected")
     def _breach_detected(
-        self, rule: str, rule_version: str, detail: str, event_version: int
+        self,
+        rule: str,
+        rule_version: str,
+        detail: str,
+        event_version: int,
+        actor: Actor | None = None,
     ) -> None:
         self.breaches.append(
             {
@@ -243,7 +261,7 @@ class TrainingContract(Aggregate):
             covers_until=covers_until.isoformat() if covers_until else None,
             actor=actor,
         )
-        self._flag(breaches, pack)
+        self._flag(breaches, pack, actor)
 
     @event("PrepaidFeeCollected")
     def _fee_collected(
@@ -309,7 +327,7 @@ class TrainingContract(Aggregate):
             delivery=delivery,
             actor=actor,
         )
-        self._flag(breaches, pack)
+        self._flag(breaches, pack, actor)
 
     @event("LessonsConsumed")
     def _lessons_consumed(

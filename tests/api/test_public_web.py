@@ -13,7 +13,6 @@ import csv
 import io
 import json
 import re
-import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -272,7 +271,7 @@ def test_published_penalties_are_listed_with_their_decision_and_amounts(
     assert "¥50,000.00 ¥12,800.00" in html
 
 
-@pytest.mark.parametrize("institution_id", [str(uuid.uuid4()), "not-an-id"])
+@pytest.mark.parametrize("institution_id", ["5d0c1f5e-2b7a-4c43-9a51-3f2d8e6b7c10", "not-an-id"])
 def test_an_institution_not_in_the_register_is_a_not_found_page(
     institution_id: str, client: TestClient
 ) -> None:

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -27,8 +28,10 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
+from typer.testing import CliRunner, Result
 
 from api.app import create_app
+from cli.main import app as cli_app
 from registry.bootstrap import Services
 from registry.casefile.builder import build_case_file
 from registry.domain.clock import SHANGHAI
@@ -559,3 +562,54 @@ def test_the_claimant_and_guardian_details_never_reach_the_logs(
 
     assert CLAIMANT in case_file.text  # the court sees them …
     assert CLAIMANT not in caplog.text and PHONE not in caplog.text  # … the logs never do
+
+
+# -- from the command line -------------------------------------------------------------------
+
+
+def _registry_command(settings: Settings, *args: str) -> Result:
+    env = {
+        "REGISTRY_DATABASE_URL": settings.database_url,
+        "REGISTRY_DATABASE_SCHEMA": settings.database_schema,
+    }
+    return CliRunner().invoke(cli_app, list(args), env=env)
+
+
+def test_the_operator_exports_the_same_case_file_from_the_command_line(
+    dispute: Dispute, settings: Settings, tmp_path: Path
+) -> None:
+    by_api = CaseFile(dispute.export())
+    out = tmp_path / "案卷" / "case.zip"
+    out.parent.mkdir()
+
+    result = _registry_command(
+        settings,
+        "export-case",
+        dispute.case_id,
+        "--out",
+        str(out),
+        "--position",
+        str(by_api.position),
+    )
+
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes() == by_api.archive
+    assert by_api.answer.headers["X-Manifest-SHA256"] in result.stdout
+    assert not list(out.parent.glob("*.partial"))
+    recorded = dispute.services.registry.event_log.events(UUID(dispute.case_id))[-1]
+    assert recorded.type == "CaseFileExported"
+    assert recorded.actor["role"] == "admin"
+
+
+def test_exporting_an_unassessed_case_from_the_command_line_fails_and_writes_nothing(
+    unassessed: Dispute, settings: Settings, tmp_path: Path
+) -> None:
+    out = tmp_path / "case.zip"
+    head = unassessed.head()
+
+    result = _registry_command(settings, "export-case", unassessed.case_id, "--out", str(out))
+
+    assert result.exit_code == 1
+    assert EXPORT_NEEDS_ASSESSMENT in result.stderr
+    assert not out.exists()
+    assert unassessed.head() == head

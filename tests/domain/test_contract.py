@@ -407,6 +407,22 @@ def test_fees_paid_outside_the_supervised_account_are_recorded_and_flagged(
     assert contract.paid_fen == PAID_IN_FULL_FEN
 
 
+def test_a_breach_names_the_feed_that_reported_the_fact_and_the_supervised_escrow_excludes_it() -> (
+    None
+):
+    contract = signed()
+
+    collect(contract, amount_fen=200_000, lessons_covered=20, channel="对公转账")
+    collect(contract, amount_fen=232_000, lessons_covered=28, into_supervised_account=False)
+
+    breach = contract.collect_events()[-1]
+    assert type(breach).__name__ == "ComplianceBreachDetected"
+    assert breach.rule == "prepaid.supervised_account"
+    assert breach.actor == BANK_FEED
+    assert contract.paid_fen == PAID_IN_FULL_FEN
+    assert contract.escrow_balance_fen == 200_000, "only what reached the supervised account"
+
+
 @pytest.mark.parametrize(
     ("status", "flagged"),
     [
