@@ -70,6 +70,25 @@ class Assessment:
         }
 
 
+def _half_up(numerator: int, denominator: int) -> int:
+    """``round_fen(Fraction(numerator, denominator))`` for a non-negative amount, in integers."""
+    return (2 * numerator + denominator) // (2 * denominator)
+
+
+def pooled_fen(ledger: Ledger) -> tuple[int, int]:
+    """(consumed value, unconsumed amount) by POOLED, each rounded half up to a fen.
+
+    The same figures as ``assess(ledger)`` rounded, in integer arithmetic only: read models
+    recompute them on every contract event, where building fractions is most of the cost.
+    """
+    total = ledger.paid_lessons + ledger.gift_lessons
+    if not total:
+        return 0, max(0, ledger.paid_fen - ledger.refunded_fen)
+    consumed = min(ledger.consumed_lessons, total) * ledger.paid_fen  # × 1/total
+    unconsumed = (ledger.paid_fen - ledger.refunded_fen) * total - consumed  # × 1/total
+    return _half_up(consumed, total), _half_up(unconsumed, total) if unconsumed > 0 else 0
+
+
 def assess(ledger: Ledger, method: str = POOLED, irreversible_costs_fen: int = 0) -> Assessment:
     """The unconsumed amount of ``ledger`` by ``method``."""
     if method not in METHODS:

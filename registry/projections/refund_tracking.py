@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import BigInteger, Column, Connection, String, Table, select
 
-from registry.domain.unconsumed import Ledger, assess, round_fen
+from registry.domain.unconsumed import Ledger, pooled_fen
 from registry.projections.base import BatchProjection, Fact, metadata, upsert
 
 contracts = Table(
@@ -48,7 +48,7 @@ STATUS_OF = {
 
 def settle_figures(row: dict[str, Any]) -> None:
     """Recompute the derived money figures of a contract row from its counters (POOLED)."""
-    assessment = assess(
+    row["consumed_value_fen"], row["unconsumed_fen"] = pooled_fen(
         Ledger(
             paid_fen=row["collected_fen"],
             refunded_fen=row["refunded_fen"],
@@ -57,8 +57,6 @@ def settle_figures(row: dict[str, Any]) -> None:
             consumed_lessons=row["consumed_lessons"],
         )
     )
-    row["consumed_value_fen"] = round_fen(assessment.consumed_value_fen)
-    row["unconsumed_fen"] = assessment.unconsumed_rounded
     row["escrow_balance_fen"] = max(
         0, row["supervised_fen"] - row["released_fen"] - row["refunded_fen"]
     )

@@ -59,11 +59,11 @@ class Signals:
     def coverage(self, escrow_fen: int, owed_fen: int) -> Judgement:
         """Escrow balance ÷ unconsumed liability: red below 0.8, yellow below 1.0."""
         level = None
-        if owed_fen > 0:
-            ratio = Fraction(escrow_fen, owed_fen)
-            if ratio < self.coverage_red:
+        if owed_fen > 0:  # escrow / owed < n / d, in integers
+            red, yellow = self.coverage_red, self.coverage_yellow
+            if escrow_fen * red.denominator < red.numerator * owed_fen:
                 level = "red"
-            elif ratio < self.coverage_yellow:
+            elif escrow_fen * yellow.denominator < yellow.numerator * owed_fen:
                 level = "yellow"
         metrics = {
             "coverage_ratio": round(escrow_fen / owed_fen, 4) if owed_fen else None,
@@ -79,16 +79,25 @@ class Signals:
         trailing_from = self.horizon(as_of)
         window = sum(fen for day, fen in days.items() if window_from <= day <= as_of)
         trailing = sum(fen for day, fen in days.items() if trailing_from <= day < window_from)
-        average = Fraction(trailing) / self.months
-        level = "yellow" if trailing > 0 and window > self.spike_ratio * average else None
+        # window > ratio × trailing ÷ months, in integers (ratio and months are fractions)
+        ratio, months = self.spike_ratio, self.months
+        spike = (
+            window * ratio.denominator * months.numerator
+            > ratio.numerator * trailing * months.denominator
+        )
+        level = "yellow" if trailing > 0 and spike else None
         metrics = {
             "window_from": window_from.isoformat(),
             "window_to": as_of.isoformat(),
             "window_fen": window,
             "trailing_from": trailing_from.isoformat(),
             "trailing_fen": trailing,
-            "trailing_monthly_average_fen": round(float(average)),
-            "ratio": round(float(window / average), 4) if average else None,
+            "trailing_monthly_average_fen": round(trailing * months.denominator / months.numerator),
+            "ratio": (
+                round(window * months.numerator / (trailing * months.denominator), 4)
+                if trailing
+                else None
+            ),
         }
         return level, metrics
 

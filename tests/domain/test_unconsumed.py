@@ -11,8 +11,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from registry.domain.unconsumed import PAID_FIRST, POOLED, Ledger, assess, round_fen
+from registry.domain.unconsumed import PAID_FIRST, POOLED, Ledger, assess, pooled_fen, round_fen
 
 WORKED_EXAMPLE = Ledger(
     paid_fen=432_000, refunded_fen=0, paid_lessons=48, gift_lessons=4, consumed_lessons=20
@@ -123,3 +125,20 @@ def test_lessons_consumed_beyond_those_bought_are_not_valued() -> None:
 def test_an_unknown_method_is_refused() -> None:
     with pytest.raises(ValueError):
         assess(WORKED_EXAMPLE, "list_price")
+
+
+@given(
+    paid_fen=st.integers(min_value=0, max_value=10**10),
+    refunded_fen=st.integers(min_value=0, max_value=10**10),
+    paid_lessons=st.integers(min_value=0, max_value=500),
+    gift_lessons=st.integers(min_value=0, max_value=50),
+    consumed_lessons=st.integers(min_value=0, max_value=600),
+)
+def test_the_read_models_integer_figures_are_the_exact_pooled_amounts_rounded_half_up(
+    paid_fen: int, refunded_fen: int, paid_lessons: int, gift_lessons: int, consumed_lessons: int
+) -> None:
+    ledger = Ledger(paid_fen, refunded_fen, paid_lessons, gift_lessons, consumed_lessons)
+
+    exact = assess(ledger, POOLED)
+
+    assert pooled_fen(ledger) == (round_fen(exact.consumed_value_fen), exact.unconsumed_rounded)
