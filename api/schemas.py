@@ -539,6 +539,7 @@ class RiskAlert(BaseModel):
         "rectification_overdue",
         "licence_expiring",
         "abnormal_closure",
+        "complaint_surge",
     ]
     subject: str | None = Field(description="the contract, rectification order or licence")
     level: Literal["yellow", "red"]

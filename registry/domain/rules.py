@@ -197,6 +197,11 @@ RISK_LICENCE_EXPIRING = Rule(
     "A licence is renewed well before it expires.",
     refuses=False,
 )
+RISK_COMPLAINT_SURGE = Rule(
+    "risk.complaint_surge",
+    "Refund complaints of the last 7 days stay under 5 and under 3x the trailing weekly mean.",
+    refuses=False,
+)
 RISK_ABNORMAL_CLOSURE = Rule(
     "risk.abnormal_closure",
     "An institution that ceases abnormally (跑路/闭店) is an immediate red alert.",
@@ -243,6 +248,8 @@ class RiskThresholds:
     )
     complaint_surge_count: int = 5  # [A]
     complaint_surge_ratio: float = 3.0  # [A]
+    complaint_window_days: int = 7  # [A]
+    complaint_trailing_days: int = 84  # [A] the 12 weeks before the window, averaged per week
 
 
 @dataclass(frozen=True)

@@ -19,9 +19,10 @@ Signals (numbers from ``DEFAULT_RULE_PACK.risk``; domain-research.md §4.5):
   otherwise (revocation, cessation, conversion, deregistration).
 - ``abnormal_closure``: an abnormal cessation (跑路/闭店). Red at once; stays open.
 
-Not here: the complaint or refund-case surge of DESIGN.md §5. It counts refund cases, which
-did not exist when these alerts were built; refund cases have since landed
-(``RefundCaseOpened``), so it can now be added as one more signal.
+- ``complaint_surge``: refund cases opened against an institution in the last 7 days (by the
+  day recorded, Asia/Shanghai): at least 5 and at least 3× the weekly mean of the 12 weeks
+  before. Yellow; resolved when the window falls back under (judged again on each day
+  reviewed).
 
 Escrow is what the supervised account holds (see ``refund_tracking``): fees paid outside it
 are owed but not covered, which is what makes coverage fall.
@@ -49,6 +50,7 @@ from registry.projections.base import BatchProjection, Fact, upsert
 from registry.projections.risk_signals import (
     BREACH,
     CLOSURE,
+    COMPLAINTS,
     COVERAGE,
     INFLOW_SPIKE,
     LICENCE,
@@ -59,12 +61,20 @@ from registry.projections.risk_signals import (
     Signals,
     alert_id,
 )
-from registry.projections.risk_tables import alerts, clock, contracts, inflows, institutions, orders
+from registry.projections.risk_tables import (
+    alerts,
+    clock,
+    complaints,
+    contracts,
+    inflows,
+    institutions,
+    orders,
+)
 
 __all__ = ["SIGNALS", "RiskAlerts", "alerts"]
 
 # Alerts that later facts can change; the others are written once and never read back.
-TRACKED = (COVERAGE, INFLOW_SPIKE, OVERDUE, LICENCE)
+TRACKED = (COVERAGE, INFLOW_SPIKE, OVERDUE, LICENCE, COMPLAINTS)
 
 # The events that end an institution's licence, and the status they leave it in.
 LICENCE_ENDS = {
@@ -107,10 +117,18 @@ def _owed(row: dict[str, Any]) -> int:
 
 class RiskAlerts(BatchProjection):
     name: ClassVar[str] = "risk_alerts"
-    version: ClassVar[int] = 2  # 2: positions and amounts in fen are 64-bit
-    tables: ClassVar[Sequence[Table]] = (alerts, institutions, contracts, orders, inflows, clock)
+    version: ClassVar[int] = 3  # 2: 64-bit positions and fen; 3: complaint surges
+    tables: ClassVar[Sequence[Table]] = (
+        alerts,
+        institutions,
+        contracts,
+        orders,
+        inflows,
+        complaints,
+        clock,
+    )
     types: ClassVar[frozenset[str]] = frozenset(
-        {*INSTITUTION_FACTS, *CONTRACT_FACTS, "DayReviewed"}
+        {*INSTITUTION_FACTS, *CONTRACT_FACTS, "DayReviewed", "RefundCaseOpened"}
     )
 
     def __init__(self, pack: RulePack = DEFAULT_RULE_PACK) -> None:
@@ -123,6 +141,7 @@ class RiskAlerts(BatchProjection):
         self.institutions: dict[str, dict[str, Any]] = {}
         self.orders: dict[str, dict[str, Any]] = {}
         self.inflows: dict[str, dict[date, int]] = {}
+        self.complaints: dict[str, dict[date, int]] = {}
         self.alerts: dict[str, dict[str, Any]] = {}
         self.open: dict[Key, str] = {}
         self.changed: dict[str, set[Any]] = {
@@ -131,9 +150,11 @@ class RiskAlerts(BatchProjection):
             "orders": set(),
             "alerts": set(),
             "inflows": set(),
+            "complaints": set(),
         }
         self.gone_orders: set[str] = set()
         self.gone_days: set[tuple[str, date]] = set()
+        self.gone_complaint_days: set[tuple[str, date]] = set()
         self.clock_changed = False
 
         found = conn.execute(select(clock)).mappings().first()
@@ -150,6 +171,7 @@ class RiskAlerts(BatchProjection):
             f.data["to_institution_id"] for f in facts if f.type == "PrepaidLiabilitiesTransferred"
         }
         wanted |= {r["institution_id"] for r in self.contracts.values()}
+        wanted |= {f.data["institution_id"] for f in facts if f.type == "RefundCaseOpened"}
         days = [date.fromisoformat(f.data["on"]) for f in facts if f.type == "DayReviewed"]
         if days:
             wanted |= self._reviewed_candidates(conn, max(days))
@@ -163,6 +185,8 @@ class RiskAlerts(BatchProjection):
                 self.orders[r.order_id] = dict(r._mapping)
             for r in conn.execute(select(inflows).where(inflows.c.institution_id.in_(ids))):
                 self.inflows.setdefault(r.institution_id, {})[r.day] = r.amount_fen
+            for r in conn.execute(select(complaints).where(complaints.c.institution_id.in_(ids))):
+                self.complaints.setdefault(r.institution_id, {})[r.day] = r.cases
             for r in conn.execute(
                 select(alerts).where(
                     alerts.c.institution_id.in_(ids),
@@ -182,8 +206,9 @@ class RiskAlerts(BatchProjection):
             ),
             select(orders.c.institution_id).where(orders.c.deadline < latest),
             select(inflows.c.institution_id).distinct(),
+            select(complaints.c.institution_id).distinct(),
             select(alerts.c.institution_id).where(
-                alerts.c.status == "open", alerts.c.signal == INFLOW_SPIKE
+                alerts.c.status == "open", alerts.c.signal.in_((INFLOW_SPIKE, COMPLAINTS))
             ),
         ]
         return {row[0] for query in queries for row in conn.execute(query)}
@@ -195,6 +220,8 @@ class RiskAlerts(BatchProjection):
             self._day_reviewed(fact)
         elif fact.type == "ComplianceBreachDetected":
             self._breach(fact)
+        elif fact.type == "RefundCaseOpened":
+            self._case_opened(fact)
         elif fact.type in CONTRACT_FACTS:
             self._contract_fact(fact)
         else:
@@ -314,6 +341,18 @@ class RiskAlerts(BatchProjection):
                 self._judge(inst, OVERDUE, order["order_id"], judged, fact, positions)
         for institution_id in set(self.inflows) | {k[0] for k in self.open if k[1] == INFLOW_SPIKE}:
             self._judge_inflow(self.institutions[institution_id], fact)
+        surging = {k[0] for k in self.open if k[1] == COMPLAINTS}
+        for institution_id in set(self.complaints) | surging:
+            self._judge_complaints(self.institutions[institution_id], fact)
+
+    def _case_opened(self, fact: Fact) -> None:
+        inst = self.institutions[fact.data["institution_id"]]
+        opened_on = fact.recorded_at.astimezone(SHANGHAI).date()
+        days = self.complaints.setdefault(inst["institution_id"], {})
+        days[opened_on] = days.get(opened_on, 0) + 1
+        self.changed["complaints"].add((inst["institution_id"], opened_on))
+        self.gone_complaint_days.discard((inst["institution_id"], opened_on))
+        self._judge_complaints(inst, fact)
 
     # -- the signals -------------------------------------------------------------------------
 
@@ -349,6 +388,22 @@ class RiskAlerts(BatchProjection):
             self.inflows.pop(institution_id, None)
         judged = self.signals.inflow_spike(days, as_of)
         self._judge(inst, INFLOW_SPIKE, None, judged, fact, [fact.position])
+
+    def _judge_complaints(self, inst: dict[str, Any], fact: Fact) -> None:
+        """Judge the complaint window ending on the later of the clock and the last case day,
+        dropping the days no window will reach again."""
+        institution_id = inst["institution_id"]
+        days = self.complaints.get(institution_id, {})
+        as_of = max(d for d in (self.clock_day, max(days, default=None)) if d is not None)
+        horizon = self.signals.complaint_horizon(as_of)
+        for day in [d for d in days if d < horizon]:
+            del days[day]
+            self.changed["complaints"].discard((institution_id, day))
+            self.gone_complaint_days.add((institution_id, day))
+        if not days:
+            self.complaints.pop(institution_id, None)
+        judged = self.signals.complaint_surge(days, as_of)
+        self._judge(inst, COMPLAINTS, None, judged, fact, [fact.position])
 
     def _judge_licence(self, inst: dict[str, Any], on: date, fact: Fact) -> None:
         judged = self.signals.licence(inst["licence_no"], inst["licence_valid_to"], on)
@@ -453,6 +508,20 @@ class RiskAlerts(BatchProjection):
             [
                 {"institution_id": i, "day": day, "amount_fen": self.inflows[i][day]}
                 for i, day in changed["inflows"]
+            ],
+        )
+        for keys in _chunks(self.gone_complaint_days):
+            conn.execute(
+                delete(complaints).where(
+                    tuple_(complaints.c.institution_id, complaints.c.day).in_(keys)
+                )
+            )
+        upsert(
+            conn,
+            complaints,
+            [
+                {"institution_id": i, "day": day, "cases": self.complaints[i][day]}
+                for i, day in changed["complaints"]
             ],
         )
         if self.clock_changed:

@@ -21,7 +21,8 @@ INFLOW_SPIKE = "prepaid_inflow_spike"
 OVERDUE = "rectification_overdue"
 LICENCE = "licence_expiring"
 CLOSURE = "abnormal_closure"
-SIGNALS = (COVERAGE, BREACH, INFLOW_SPIKE, OVERDUE, LICENCE, CLOSURE)
+COMPLAINTS = "complaint_surge"
+SIGNALS = (COVERAGE, BREACH, INFLOW_SPIKE, OVERDUE, LICENCE, CLOSURE, COMPLAINTS)
 
 # The risk rule of each signal; a breach alert names the breached rule instead.
 RULE_OF = {
@@ -30,6 +31,7 @@ RULE_OF = {
     OVERDUE: rules.RISK_RECTIFICATION_OVERDUE.id,
     LICENCE: rules.RISK_LICENCE_EXPIRING.id,
     CLOSURE: rules.RISK_ABNORMAL_CLOSURE.id,
+    COMPLAINTS: rules.RISK_COMPLAINT_SURGE.id,
 }
 
 Judgement = tuple[str | None, dict[str, Any]]
@@ -55,6 +57,11 @@ class Signals:
         self.months = Fraction(risk.inflow_trailing_days, risk.inflow_window_days)
         self.warning = timedelta(days=risk.licence_expiry_warning_days)
         self.red_breaches = risk.red_breach_rules
+        self.surge_count = risk.complaint_surge_count
+        self.surge_ratio = Fraction(str(risk.complaint_surge_ratio))
+        self.complaint_window = risk.complaint_window_days
+        self.complaint_reach = risk.complaint_window_days + risk.complaint_trailing_days
+        self.complaint_weeks = Fraction(risk.complaint_trailing_days, risk.complaint_window_days)
 
     def coverage(self, escrow_fen: int, owed_fen: int) -> Judgement:
         """Escrow balance ÷ unconsumed liability: red below 0.8, yellow below 1.0."""
@@ -100,6 +107,35 @@ class Signals:
             ),
         }
         return level, metrics
+
+    def complaint_surge(self, days: dict[date, int], as_of: date) -> Judgement:
+        """Refund cases opened in the 7 days to ``as_of``: at least 5, and at least 3× the
+        weekly mean of the 12 weeks before (a surge from nothing counts); ``days`` are cases
+        by the day they were opened."""
+        window_from = as_of - timedelta(days=self.complaint_window - 1)
+        trailing_from = self.complaint_horizon(as_of)
+        window = sum(n for day, n in days.items() if window_from <= day <= as_of)
+        trailing = sum(n for day, n in days.items() if trailing_from <= day < window_from)
+        # window >= ratio × trailing ÷ weeks, in integers
+        ratio, weeks = self.surge_ratio, self.complaint_weeks
+        surge = (
+            window * ratio.denominator * weeks.numerator
+            >= ratio.numerator * trailing * weeks.denominator
+        )
+        level = "yellow" if window >= self.surge_count and surge else None
+        metrics = {
+            "window_from": window_from.isoformat(),
+            "window_to": as_of.isoformat(),
+            "window_cases": window,
+            "trailing_from": trailing_from.isoformat(),
+            "trailing_cases": trailing,
+            "trailing_weekly_mean": round(trailing * weeks.denominator / weeks.numerator, 2),
+        }
+        return level, metrics
+
+    def complaint_horizon(self, as_of: date) -> date:
+        """The first day a complaint judgement as of ``as_of`` counts."""
+        return as_of - timedelta(days=self.complaint_reach - 1)
 
     def horizon(self, as_of: date) -> date:
         """The first payment day an inflow judgement as of ``as_of`` counts."""

@@ -76,6 +76,15 @@ inflows = Table(
     Column("amount_fen", BigInteger, nullable=False),
 )
 
+# Refund cases opened per institution and day, while a complaint-surge window can reach them.
+complaints = Table(
+    "risk_complaints",
+    metadata,
+    Column("institution_id", String(36), primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("cases", BigInteger, nullable=False),
+)
+
 # The last day the registry reviewed (one row).
 clock = Table(
     "risk_clock",

@@ -568,6 +568,72 @@ def test_no_spike_without_a_trailing_average(services: Services) -> None:
     assert alerts(services, "prepaid_inflow_spike") == []
 
 
+# -- complaint surges ------------------------------------------------------------------------
+
+
+def complain(services: Services, institution_id: UUID, families: int) -> list[int]:
+    """``families`` families each open a refund case over a contract of their own; answers
+    the positions of the cases opened (recorded today)."""
+    positions = []
+    for _ in range(families):
+        course = contract(services, institution_id, 10)
+        case_id = services.registry.open_refund_case(
+            HAIDIAN,
+            institution_id=institution_id,
+            contract_ids=[course],
+            claimant_name="王丽娟",
+            claimant_phone="13911112222",
+            source="complaint",
+            claim_fen=90_000,
+        ).id
+        positions.append(position_of(services, case_id, "RefundCaseOpened"))
+    return positions
+
+
+def test_five_refund_complaints_in_a_week_with_none_before_are_a_surge(
+    services: Services,
+) -> None:
+    school = legitimate(services)
+    complain(services, school, 4)
+    assert alerts(services, "complaint_surge") == [], "four cases are under five"
+
+    fifth = complain(services, school, 1)[0]
+
+    alert = only(services, "complaint_surge")
+    assert (alert["level"], alert["rule"], alert["rule_version"]) == (
+        "yellow",
+        "risk.complaint_surge",
+        VERSION,
+    )
+    assert alert["event_positions"] == [fifth]
+    assert alert["metrics"]["window_cases"] == 5
+    assert alert["metrics"]["trailing_cases"] == 0
+    assert alert["metrics"]["window_to"] == today().isoformat()
+
+
+def test_a_complaint_surge_resolves_once_the_days_reviewed_leave_it_behind(
+    services: Services,
+) -> None:
+    school = legitimate(services)
+    complain(services, school, 5)
+    week_later = date.fromordinal(today().toordinal() + 6)
+    review(services, week_later)
+    assert only(services, "complaint_surge")["status"] == "open", "still inside the 7 days"
+
+    reviewed = review(services, date.fromordinal(today().toordinal() + 7))
+
+    alert = only(services, "complaint_surge")
+    assert (alert["status"], alert["resolved_position"]) == ("resolved", reviewed)
+    assert alert["metrics"]["window_cases"] == 0
+
+
+def test_complaints_at_another_institution_do_not_add_up(services: Services) -> None:
+    complain(services, legitimate(services, 1), 3)
+    complain(services, legitimate(services, 2), 3)
+
+    assert alerts(services, "complaint_surge") == []
+
+
 # -- replay ----------------------------------------------------------------------------------
 
 
@@ -593,6 +659,8 @@ def a_troubled_year(services: Services) -> None:
             HAIDIAN_BANK, course, amount_fen=amount, paid_at=shanghai("2025-07-04")
         )
     verify(services, school, order_id, "completed")
+    complain(services, school, 5)  # recorded today, after the last day reviewed
+    alerts(services)
     review(services, date(2028, 1, 10))
     registry.renew_licence(HAIDIAN, other, valid_to=date(2028, 2, 1))
     review(services, date(2028, 2, 5))
@@ -614,8 +682,10 @@ def test_a_rebuild_gives_the_same_rows_as_the_incremental_build(services: Servic
         ("rectification_overdue", "resolved"),
         ("licence_expiring", "resolved"),
         ("licence_expiring", "open"),
+        ("complaint_surge", "resolved"),
     } <= signals
     assert built["risk_inflows"] == [], "every day of inflow has left the windows"
+    assert built["risk_complaints"] == [], "every complaint has left the windows"
 
     services.projector.batch_size = 2000
     services.projector.rebuild("risk_alerts")
