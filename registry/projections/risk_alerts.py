@@ -378,14 +378,9 @@ class RiskAlerts(BatchProjection):
 
     def _judge_inflow(self, inst: dict[str, Any], fact: Fact) -> None:
         institution_id, as_of = inst["institution_id"], self._as_of(inst)
-        days = self.inflows.get(institution_id, {})
-        horizon = self.signals.horizon(as_of)
-        for day in [d for d in days if d < horizon]:  # no window will reach it again
-            del days[day]
-            self.changed["inflows"].discard((institution_id, day))
-            self.gone_days.add((institution_id, day))
-        if not days:
-            self.inflows.pop(institution_id, None)
+        days = self._forget_before(
+            self.inflows, "inflows", self.gone_days, institution_id, self.signals.horizon(as_of)
+        )
         judged = self.signals.inflow_spike(days, as_of)
         self._judge(inst, INFLOW_SPIKE, None, judged, fact, [fact.position])
 
@@ -393,17 +388,36 @@ class RiskAlerts(BatchProjection):
         """Judge the complaint window ending on the later of the clock and the last case day,
         dropping the days no window will reach again."""
         institution_id = inst["institution_id"]
-        days = self.complaints.get(institution_id, {})
-        as_of = max(d for d in (self.clock_day, max(days, default=None)) if d is not None)
-        horizon = self.signals.complaint_horizon(as_of)
-        for day in [d for d in days if d < horizon]:
-            del days[day]
-            self.changed["complaints"].discard((institution_id, day))
-            self.gone_complaint_days.add((institution_id, day))
-        if not days:
-            self.complaints.pop(institution_id, None)
+        last_case_on = max(self.complaints.get(institution_id, {}), default=None)
+        as_of = max(d for d in (self.clock_day, last_case_on) if d is not None)
+        days = self._forget_before(
+            self.complaints,
+            "complaints",
+            self.gone_complaint_days,
+            institution_id,
+            self.signals.complaint_horizon(as_of),
+        )
         judged = self.signals.complaint_surge(days, as_of)
         self._judge(inst, COMPLAINTS, None, judged, fact, [fact.position])
+
+    def _forget_before(
+        self,
+        by_institution: dict[str, dict[date, int]],
+        table: str,
+        gone: set[tuple[str, date]],
+        institution_id: str,
+        horizon: date,
+    ) -> dict[date, int]:
+        """An institution's figures by day from ``horizon`` on; earlier days, which no window
+        will reach again, are dropped here and from ``table`` at the flush."""
+        days = by_institution.get(institution_id, {})
+        for day in [d for d in days if d < horizon]:
+            del days[day]
+            self.changed[table].discard((institution_id, day))
+            gone.add((institution_id, day))
+        if not days:
+            by_institution.pop(institution_id, None)
+        return days
 
     def _judge_licence(self, inst: dict[str, Any], on: date, fact: Fact) -> None:
         judged = self.signals.licence(inst["licence_no"], inst["licence_valid_to"], on)
