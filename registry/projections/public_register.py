@@ -48,6 +48,10 @@ institutions = Table(
     Column("blacklisted", Boolean, nullable=False),
     Column("legitimate", Boolean, nullable=False, index=True),
     Column("position", BigInteger, nullable=False),
+    # The page's dated history and published penalties, so that a page is one primary-key
+    # read (the same rows as pub_status_history and pub_penalties, which stay queryable).
+    Column("history", JSON, nullable=False),
+    Column("penalties", JSON, nullable=False),
 )
 
 versions = Table(
@@ -122,7 +126,8 @@ def _day(value: str | None) -> date | None:
 
 class PublicRegister(BatchProjection):
     name: ClassVar[str] = "public_register"
-    version: ClassVar[int] = 2  # 2: 64-bit positions and fen, recorded_at in UTC
+    # 2: 64-bit positions and fen, recorded_at in UTC; 3: history and penalties on the row
+    version: ClassVar[int] = 3
     tables: ClassVar[Sequence[Table]] = (
         institutions,
         versions,
@@ -168,6 +173,8 @@ class PublicRegister(BatchProjection):
                 "supervision_bank": None,
                 "status": "registered",
                 "blacklisted": False,
+                "history": [],
+                "penalties": [],
             }
         item = self.items[key]
         if fact.type in ("LicenceIssued", "LicenceRenewed"):
@@ -176,17 +183,16 @@ class PublicRegister(BatchProjection):
         elif fact.type == "FundSupervisionEstablished":
             item["supervision_mode"], item["supervision_bank"] = d["mode"], d["bank"]
         elif fact.type == "PenaltyImposed":
-            self.new_penalties.append(
-                {
-                    "institution_id": key,
-                    "position": fact.position,
-                    "decision_no": d["decision_no"],
-                    "kinds": list(d["kinds"]),
-                    "fine_fen": d["fine_fen"],
-                    "illegal_gains_fen": d["illegal_gains_fen"],
-                    "decided_on": _day(d["decided_on"]),
-                }
-            )
+            penalty = {
+                "decision_no": d["decision_no"],
+                "kinds": list(d["kinds"]),
+                "fine_fen": d["fine_fen"],
+                "illegal_gains_fen": d["illegal_gains_fen"],
+                "decided_on": _day(d["decided_on"]),
+            }
+            self.new_penalties.append({"institution_id": key, "position": fact.position, **penalty})
+            # A new list: the versions already taken keep the list as it was.
+            item["penalties"] = [*item["penalties"], _jsonable(penalty)]
         elif fact.type == "Blacklisted":
             item["blacklisted"] = True
             self.listed[key] = {
@@ -216,6 +222,8 @@ class PublicRegister(BatchProjection):
                     "effective_on": effective,
                 }
             )
+            change = {"status": status, "effective_on": effective, "position": fact.position}
+            item["history"] = [*item["history"], _jsonable(change)]
         item["legitimate"] = is_legitimate(item)
         item["position"] = fact.position
         self.changed.add(key)

@@ -202,7 +202,7 @@ class ReadModels:
                 )
                 if row is None:
                     raise NotFound(f"no institution {institution_id} in the public register")
-                item, upto = public_item(row), row["position"]
+                item, history, penalties = public_item(row), row["history"], row["penalties"]
             else:
                 version = conn.execute(
                     select(pub.versions.c.item, pub.versions.c.position)
@@ -217,41 +217,10 @@ class ReadModels:
                     raise NotFound(
                         f"institution {institution_id} was not in the register on {as_of}"
                     )
-                item, upto = public_item(version.item), version.position
-            history = conn.execute(
-                select(pub.status_history)
-                .where(
-                    pub.status_history.c.institution_id == institution_id,
-                    pub.status_history.c.position <= upto,
-                )
-                .order_by(pub.status_history.c.position)
-            ).mappings()
-            penalties = conn.execute(
-                select(pub.penalties)
-                .where(
-                    pub.penalties.c.institution_id == institution_id,
-                    pub.penalties.c.position <= upto,
-                )
-                .order_by(pub.penalties.c.position)
-            ).mappings()
-            item["status_history"] = [
-                {
-                    "status": h["status"],
-                    "effective_on": h["effective_on"].isoformat(),
-                    "position": h["position"],
-                }
-                for h in history
-            ]
-            item["penalties"] = [
-                {
-                    "decision_no": p["decision_no"],
-                    "kinds": list(p["kinds"]),
-                    "fine_fen": p["fine_fen"],
-                    "illegal_gains_fen": p["illegal_gains_fen"],
-                    "decided_on": p["decided_on"].isoformat(),
-                }
-                for p in penalties
-            ]
+                item = public_item(version.item)
+                history, penalties = version.item["history"], version.item["penalties"]
+            item["status_history"] = list(history)
+            item["penalties"] = list(penalties)
         return item
 
     def search_register(
