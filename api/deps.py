@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 from uuid import UUID
 
+import anyio
 from fastapi import Depends, Header, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
@@ -22,13 +23,18 @@ from registry.idempotency import request_fingerprint
 _IF_MATCH = re.compile(r'^\s*(?:W/)?"?(\d+)"?\s*$')
 
 
-def get_services(request: Request) -> Services:
+# Dependencies that do no I/O are ``async``: FastAPI runs a plain ``def`` dependency in a
+# worker thread, a hop that costs more than the dependency itself.
+
+
+async def get_services(request: Request) -> Services:
     services: Services = request.app.state.services
     return services
 
 
-def get_registry(request: Request) -> Registry:
-    return get_services(request).registry
+async def get_registry(request: Request) -> Registry:
+    registry: Registry = request.app.state.services.registry
+    return registry
 
 
 ServicesDep = Annotated[Services, Depends(get_services)]
@@ -108,7 +114,7 @@ class Writer:
         return JSONResponse(payload, status_code=code, headers=headers)
 
 
-def get_writer(
+async def get_writer(
     request: Request,
     principal: PrincipalDep,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
@@ -116,7 +122,7 @@ def get_writer(
 ) -> Writer:
     return Writer(
         request=request,
-        services=get_services(request),
+        services=request.app.state.services,
         principal=principal,
         idempotency_key=idempotency_key,
         expected_version=parse_if_match(if_match),
@@ -126,26 +132,29 @@ def get_writer(
 WriterDep = Annotated[Writer, Depends(get_writer)]
 
 
-def read_your_writes(
+async def read_your_writes(
     request: Request,
     consistent_after: Annotated[
         int | None, Query(ge=0, description="answer only once this log position is applied")
     ] = None,
 ) -> None:
     """Wait (bounded) until the read models have applied ``consistent_after``."""
-    if consistent_after is None:
-        return
-    services = get_services(request)
+    if consistent_after is not None:
+        await anyio.to_thread.run_sync(_wait_until_applied, request, consistent_after)
+
+
+def _wait_until_applied(request: Request, position: int) -> None:
+    services: Services = request.app.state.services
     timeout = services.settings.consistency_timeout
     runner = getattr(request.app.state, "projector_runner", None)
     if runner is None or not runner.alive:
         # Nobody in this process applies events: a separate projector may, else catch up here.
-        if services.projector.wait_for(consistent_after, 0.0):
+        if services.projector.wait_for(position, 0.0):
             return
         services.projector.run_once()
-    if not services.projector.wait_for(consistent_after, timeout):
+    if not services.projector.wait_for(position, timeout):
         raise NotYetConsistent(
-            f"the read models have not yet reached position {consistent_after}; retry shortly"
+            f"the read models have not yet reached position {position}; retry shortly"
         )
 
 

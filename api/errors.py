@@ -10,7 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.auth import authenticate
+from api.auth import principal_of
 from registry.domain.errors import (
     Conflict,
     Forbidden,
@@ -72,7 +72,7 @@ def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     if _needs_key(request.url.path):
         # A stranger learns nothing about a request's shape before showing a key.
         try:
-            authenticate(request)
+            principal_of(request)
         except Unauthenticated as e:
             return _registry_error(request, e)
     errors = [

@@ -109,6 +109,16 @@ class KeyStore:
         if done.rowcount == 0:
             raise NotFound(f"no active key {key_id}")
 
+    def recently_checked(self, secret: str | None) -> Principal | None:
+        """The principal of a key checked within the last ``cache_seconds``, without I/O;
+        ``None`` when the key must be looked up (``authenticate``)."""
+        if not secret:
+            return None
+        checked = self._checked.get(_hash(secret))
+        if checked is not None and checked[0] > time.monotonic():
+            return checked[1]
+        return None
+
     def authenticate(self, secret: str | None) -> Principal:
         """The principal holding ``secret``; 401 for a missing, unknown or revoked key."""
         if not secret:
