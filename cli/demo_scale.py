@@ -251,7 +251,9 @@ def summarise(services: Services, report: LoadReport, echo: Echo) -> None:
         + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in report.phases.items())
         + f"; total {total:.1f} s."
     )
-    echo("Try it: `registry serve`, then curl 'http://127.0.0.1:8000/v1/public/institutions?q=星火'")
+    echo(
+        "Try it: `registry serve`, then curl 'http://127.0.0.1:8000/v1/public/institutions?q=星火'"
+    )
 
 
 def _rate(count: int, seconds: float) -> str:

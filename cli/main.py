@@ -115,11 +115,17 @@ def export_case(
     The export is recorded on the case (CaseFileExported, with the manifest's SHA-256); the
     same case at the same position always gives the same bytes.
     """
+    if not out.parent.is_dir():  # checked first: an export is recorded on the case
+        raise CliError(f"no directory {out.parent} to write the case file into")
     with open_services() as services:
         archive, manifest, _ = services.registry.export_case_file(OPERATOR, case_id, position)
     partial = out.with_name(out.name + ".partial")
-    partial.write_bytes(archive)
-    partial.replace(out)  # never leave half a case file under the name asked for
+    try:
+        partial.write_bytes(archive)
+        partial.replace(out)  # never leave half a case file under the name asked for
+    except OSError as e:
+        partial.unlink(missing_ok=True)
+        raise CliError(f"could not write {out}: {e.strerror or e}") from None
     typer.echo(
         f"wrote {out} ({len(archive):,} bytes) at position {manifest['position']}; "
         f"manifest sha256 {manifest['manifest_sha256']}"

@@ -1,9 +1,9 @@
 """The change feed: every event after a position, for downstream systems, scoped by district.
 
 Admins read every event (streams of no district too: the clock's reviews, rosters); a
-regulator reads the events of institutions and contracts in its
-districts. Guardian details are masked; the feed never reaches past what the stream-district
-index has applied, so scoping never guesses.
+regulator reads the events of institutions and contracts in its districts. Guardian details
+are masked; the feed never reaches past what the stream-district index has applied, so
+scoping never guesses.
 """
 
 from __future__ import annotations

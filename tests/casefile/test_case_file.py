@@ -613,3 +613,18 @@ def test_exporting_an_unassessed_case_from_the_command_line_fails_and_writes_not
     assert EXPORT_NEEDS_ASSESSMENT in result.stderr
     assert not out.exists()
     assert unassessed.head() == head
+
+
+def test_exporting_into_a_directory_that_does_not_exist_fails_before_anything_is_recorded(
+    dispute: Dispute, settings: Settings, tmp_path: Path
+) -> None:
+    head = dispute.head()
+
+    result = _registry_command(
+        settings, "export-case", dispute.case_id, "--out", str(tmp_path / "missing" / "c.zip")
+    )
+
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: no directory")
+    assert "Traceback" not in result.output
+    assert dispute.head() == head
