@@ -29,6 +29,7 @@ import random
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -50,7 +51,7 @@ from registry.projections import public_register as pub
 from registry.settings import Settings
 
 PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
-LOGS = Path("/tmp/registry-bench")
+LOGS = Path(tempfile.gettempdir()) / "registry-bench"  # the servers' logs
 
 
 # -- the machine -----------------------------------------------------------------------------
