@@ -2,21 +2,54 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 Text = Annotated[str, Field(min_length=1, max_length=500)]
 ShortText = Annotated[str, Field(min_length=1, max_length=100)]
 Fen = Annotated[int, Field(strict=True, ge=0, le=10**13, description="integer fen (分)")]
 
 
+# Text without control characters other than tab and line breaks (a NUL cannot be stored in a
+# PostgreSQL text column: let in, it would stop the projector at that event).
+PRINTABLE = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+_CONTROL = re.compile(PRINTABLE.replace("^[^", "[").replace("]*$", "]"))
+
+
+def _control_characters(value: Any, where: str) -> str | None:
+    """Where in a request body a string holds a control character, if anywhere."""
+    if isinstance(value, str):
+        return where if _CONTROL.search(value) else None
+    if isinstance(value, dict):
+        items: Any = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        found = _control_characters(key, where) or _control_characters(item, f"{where}.{key}")
+        if found:
+            return found
+    return None
+
+
 class Body(BaseModel):
-    """Request bodies refuse unknown fields, so a typo is a 422 rather than silently ignored."""
+    """Request bodies refuse unknown fields, so a typo is a 422 rather than silently ignored,
+    and control characters in any text (see ``PRINTABLE``)."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _printable(cls, data: Any) -> Any:
+        found = _control_characters(data, "body")
+        if found:
+            raise ValueError(f"{found} holds a control character")
+        return data
 
 
 class Health(BaseModel):

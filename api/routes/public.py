@@ -12,7 +12,7 @@ from fastapi.responses import StreamingResponse
 from api import opendata
 from api.deps import ConsistentDep, ServicesDep
 from api.paging import Cursor, Limit, decode_cursor, encode_cursor
-from api.schemas import Blacklist, PublicInstitutionList, PublicInstitutionPage
+from api.schemas import PRINTABLE, Blacklist, PublicInstitutionList, PublicInstitutionPage
 from registry.domain.errors import InvalidInput
 
 router = APIRouter(prefix="/v1/public", tags=["public"], dependencies=[ConsistentDep])
@@ -32,10 +32,12 @@ Status = Literal[
 @router.get("/institutions", response_model=PublicInstitutionList)
 def search_institutions(
     services: ServicesDep,
-    q: Annotated[str | None, Query(max_length=100, description="part of the name")] = None,
+    q: Annotated[
+        str | None, Query(max_length=100, pattern=PRINTABLE, description="part of the name")
+    ] = None,
     district_code: Annotated[str | None, Query(pattern=r"^\d{6}$")] = None,
     category: Literal["academic", "non_academic"] | None = None,
-    subject: Annotated[str | None, Query(max_length=50)] = None,
+    subject: Annotated[str | None, Query(max_length=50, pattern=PRINTABLE)] = None,
     status: Annotated[Status | None, Query(description="default: legitimate only")] = None,
     limit: Limit = 50,
     cursor: Cursor = None,

@@ -24,6 +24,7 @@ from api import labels
 from api.deps import ServicesDep
 from api.errors import STATUS_OF
 from api.paging import Cursor, decode_cursor, encode_cursor
+from api.schemas import PRINTABLE
 from registry.domain.clock import today
 from registry.domain.districts import KNOWN_DISTRICTS
 from registry.domain.errors import InvalidInput, RegistryError
@@ -80,7 +81,7 @@ def install(app: FastAPI) -> None:
 def home(
     request: Request,
     services: ServicesDep,
-    q: Annotated[str | None, Query(max_length=100)] = None,
+    q: Annotated[str | None, Query(max_length=100, pattern=PRINTABLE)] = None,
     district: Annotated[str, Query(pattern=r"^(\d{6})?$")] = "",
     category: Literal["", "academic", "non_academic"] = "",
     legitimate_only: bool = False,

@@ -128,3 +128,33 @@ def test_an_institution_id_that_is_not_a_uuid_is_refused_without_a_server_error(
 
     assert answer.status_code in (404, 422)
     refused(answer, answer.status_code)
+
+
+@pytest.mark.parametrize("text", ["思远\x00教育", "思远\x1b[2J教育"])
+def test_a_name_with_a_control_character_is_refused_and_the_read_models_keep_running(
+    text: str, bureau: Bureau, client: TestClient, admin: Headers, refused
+) -> None:
+    institution_id = bureau.licensed()
+
+    with bureau.appends_nothing():
+        answer = client.post("/v1/institutions", json=bureau.registration(name=text), headers=admin)
+    suspended = client.post(
+        f"/v1/institutions/{institution_id}/suspension",
+        json={**bureau.SUSPENSION, "reason": f"经查{text}"},
+        headers=admin,
+    )
+
+    problem = refused(answer, 422)
+    assert "body.name holds a control character" in problem["detail"]
+    refused(suspended, 422)
+    listed = client.get("/v1/public/institutions", params={"status": "licensed"})
+    assert listed.status_code == 200, "the projector applied everything before it"
+
+
+@pytest.mark.parametrize("path", ["/v1/public/institutions", "/"])
+def test_a_search_with_a_control_character_is_refused_without_a_server_error(
+    path: str, client: TestClient
+) -> None:
+    answer = client.get(path, params={"q": "思远\x00"})
+
+    assert answer.status_code in (400, 422), answer.text
