@@ -49,7 +49,7 @@ institutions = Table(
     Column("legitimate", Boolean, nullable=False, index=True),
     Column("position", BigInteger, nullable=False),
     # The page's dated history and published penalties, so that a page is one primary-key
-    # read (the same rows as pub_status_history and pub_penalties, which stay queryable).
+    # read (each dated version keeps them as they then stood).
     Column("history", JSON, nullable=False),
     Column("penalties", JSON, nullable=False),
 )
@@ -61,27 +61,6 @@ versions = Table(
     Column("position", BigInteger, primary_key=True),
     Column("recorded_at", DateTime(timezone=True), nullable=False),
     Column("item", JSON, nullable=False),
-)
-
-status_history = Table(
-    "pub_status_history",
-    metadata,
-    Column("institution_id", String(36), primary_key=True),
-    Column("position", BigInteger, primary_key=True),
-    Column("status", String(16), nullable=False),
-    Column("effective_on", Date, nullable=False),
-)
-
-penalties = Table(
-    "pub_penalties",
-    metadata,
-    Column("institution_id", String(36), primary_key=True),
-    Column("position", BigInteger, primary_key=True),
-    Column("decision_no", Text, nullable=False),
-    Column("kinds", JSON, nullable=False),
-    Column("fine_fen", BigInteger, nullable=False),
-    Column("illegal_gains_fen", BigInteger, nullable=False),
-    Column("decided_on", Date, nullable=False),
 )
 
 blacklist = Table(
@@ -126,13 +105,12 @@ def _day(value: str | None) -> date | None:
 
 class PublicRegister(BatchProjection):
     name: ClassVar[str] = "public_register"
-    # 2: 64-bit positions and fen, recorded_at in UTC; 3: history and penalties on the row
-    version: ClassVar[int] = 3
+    # 2: 64-bit positions and fen, recorded_at in UTC; 3: history and penalties on the row;
+    # 4: no separate history and penalty tables (nothing read them)
+    version: ClassVar[int] = 4
     tables: ClassVar[Sequence[Table]] = (
         institutions,
         versions,
-        status_history,
-        penalties,
         blacklist,
     )
     types: ClassVar[frozenset[str]] = frozenset(
@@ -152,8 +130,6 @@ class PublicRegister(BatchProjection):
         self.items: dict[str, dict[str, Any]] = {r["id"]: dict(r) for r in rows}
         self.changed: set[str] = set()
         self.new_versions: list[dict[str, Any]] = []
-        self.new_history: list[dict[str, Any]] = []
-        self.new_penalties: list[dict[str, Any]] = []
         self.listed: dict[str, dict[str, Any] | None] = {}
 
     def handle(self, fact: Fact) -> None:
@@ -190,7 +166,6 @@ class PublicRegister(BatchProjection):
                 "illegal_gains_fen": d["illegal_gains_fen"],
                 "decided_on": _day(d["decided_on"]),
             }
-            self.new_penalties.append({"institution_id": key, "position": fact.position, **penalty})
             # A new list: the versions already taken keep the list as it was.
             item["penalties"] = [*item["penalties"], _jsonable(penalty)]
         elif fact.type == "Blacklisted":
@@ -214,14 +189,6 @@ class PublicRegister(BatchProjection):
             effective = (
                 _day(d[date_field]) if date_field else fact.recorded_at.astimezone(SHANGHAI).date()
             )
-            self.new_history.append(
-                {
-                    "institution_id": key,
-                    "position": fact.position,
-                    "status": status,
-                    "effective_on": effective,
-                }
-            )
             change = {"status": status, "effective_on": effective, "position": fact.position}
             item["history"] = [*item["history"], _jsonable(change)]
         item["legitimate"] = is_legitimate(item)
@@ -242,10 +209,6 @@ class PublicRegister(BatchProjection):
             upsert(conn, institutions, [self.items[k] for k in self.changed])
         if self.new_versions:
             conn.execute(insert(versions), self.new_versions)
-        if self.new_history:
-            conn.execute(insert(status_history), self.new_history)
-        if self.new_penalties:
-            conn.execute(insert(penalties), self.new_penalties)
         if self.listed:
             conn.execute(delete(blacklist).where(blacklist.c.institution_id.in_(self.listed)))
             rows = [row for row in self.listed.values() if row is not None]

@@ -38,8 +38,6 @@ Rows = dict[str, list[dict[str, Any]]]
 FILLED_BY_THE_YEAR = (
     "pub_institutions",
     "pub_institution_versions",
-    "pub_status_history",
-    "pub_penalties",
     "pub_blacklist",
     "rt_contracts",
     "stream_districts",
