@@ -16,8 +16,9 @@ Fen = Annotated[int, Field(strict=True, ge=0, le=10**13, description="integer fe
 
 # Text without control characters other than tab and line breaks (a NUL cannot be stored in a
 # PostgreSQL text column: let in, it would stop the projector at that event).
-PRINTABLE = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
-_CONTROL = re.compile(PRINTABLE.replace("^[^", "[").replace("]*$", "]"))
+_CONTROL_CHARACTERS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
+PRINTABLE = rf"^[^{_CONTROL_CHARACTERS}]*$"
+_CONTROL = re.compile(rf"[{_CONTROL_CHARACTERS}]")
 
 
 def _control_characters(value: Any, where: str) -> str | None:

@@ -37,6 +37,17 @@ RULE_OF = {
 Judgement = tuple[str | None, dict[str, Any]]
 
 
+def _windows(
+    days: dict[date, int], as_of: date, window_days: int, trailing_from: date
+) -> tuple[date, date, int, int]:
+    """The window of ``window_days`` ending on ``as_of`` and the trailing days before it, from
+    ``trailing_from``: their first days, and the sums of ``days`` over each."""
+    window_from = as_of - timedelta(days=window_days - 1)
+    window = sum(n for day, n in days.items() if window_from <= day <= as_of)
+    trailing = sum(n for day, n in days.items() if trailing_from <= day < window_from)
+    return window_from, trailing_from, window, trailing
+
+
 def alert_id(signal: str, institution_id: str, subject: str | None, position: int) -> str:
     """The same alert gets the same id however often the log is replayed."""
     name = f"/risk-alerts/{signal}/{institution_id}/{subject or ''}/{position}"
@@ -82,10 +93,9 @@ class Signals:
     def inflow_spike(self, days: dict[date, int], as_of: date) -> Judgement:
         """Fees of the 30 days to ``as_of`` over 2× the monthly average of the 90 days before;
         ``days`` are fees by payment day."""
-        window_from = as_of - timedelta(days=self.window - 1)
-        trailing_from = self.horizon(as_of)
-        window = sum(fen for day, fen in days.items() if window_from <= day <= as_of)
-        trailing = sum(fen for day, fen in days.items() if trailing_from <= day < window_from)
+        window_from, trailing_from, window, trailing = _windows(
+            days, as_of, self.window, self.horizon(as_of)
+        )
         # window > ratio × trailing ÷ months, in integers (ratio and months are fractions)
         ratio, months = self.spike_ratio, self.months
         spike = (
@@ -112,10 +122,9 @@ class Signals:
         """Refund cases opened in the 7 days to ``as_of``: at least 5, and at least 3× the
         weekly mean of the 12 weeks before (a surge from nothing counts); ``days`` are cases
         by the day they were opened."""
-        window_from = as_of - timedelta(days=self.complaint_window - 1)
-        trailing_from = self.complaint_horizon(as_of)
-        window = sum(n for day, n in days.items() if window_from <= day <= as_of)
-        trailing = sum(n for day, n in days.items() if trailing_from <= day < window_from)
+        window_from, trailing_from, window, trailing = _windows(
+            days, as_of, self.complaint_window, self.complaint_horizon(as_of)
+        )
         # window >= ratio × trailing ÷ weeks, in integers
         ratio, weeks = self.surge_ratio, self.complaint_weeks
         surge = (
