@@ -12,7 +12,7 @@ from api.errors import install_error_handlers
 from api.public_cache import PublicCache
 from api.routes import contracts, health, institutions, public, refund_cases, views, web
 from registry.bootstrap import Services, build_services
-from registry.projections.runner import ProjectorRunner
+from registry.runner import ProjectorRunner
 from registry.settings import Settings
 
 

@@ -6,7 +6,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
-from uuid import UUID
 
 import anyio
 from fastapi import Depends, Header, Query, Request
@@ -14,11 +13,14 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from api.auth import authenticate
-from registry.application import Registry, WriteResult
+from api.schemas.common import Body
+from registry.adapters.idempotency import request_fingerprint
+from registry.application.registry import Registry
+from registry.application.results import WriteResult
 from registry.bootstrap import Services
+from registry.domain.commands import Command
 from registry.domain.errors import InvalidInput, NotYetConsistent
 from registry.domain.principal import Principal
-from registry.idempotency import request_fingerprint
 
 _IF_MATCH = re.compile(r'^\s*(?:W/)?"?(\d+)"?\s*$')
 
@@ -86,21 +88,19 @@ class Writer:
         )
         return self._answer(answer.status_code, answer.body, replayed=answer.replayed)
 
-    def on(
+    def execute(
         self,
-        aggregate_id: UUID,
-        body: BaseModel,
-        command: Callable[..., WriteResult],
+        body: Body,
+        command: Command,
         status_code: int = 200,
         shape: Callable[[WriteResult], dict[str, Any]] | None = None,
-        **extra: Any,
     ) -> JSONResponse:
-        """Run ``command(principal, aggregate_id, expected_version=..., **body, **extra)``."""
-        fields = {**body.model_dump(), **extra}
+        """Run ``command`` (which ``body`` asked for) with the caller's If-Match."""
+        registry = self.services.registry
         return self.run(
             body,
-            lambda: command(
-                self.principal, aggregate_id, expected_version=self.expected_version, **fields
+            lambda: registry.execute(
+                self.principal, command, expected_version=self.expected_version
             ),
             status_code=status_code,
             shape=shape,

@@ -24,7 +24,7 @@ from sqlalchemy import select
 
 from registry.projections.public_register import institutions
 from registry.settings import Settings
-from registry.store import create_db_engine
+from registry.adapters.store import create_db_engine
 
 
 class Note(Aggregate):

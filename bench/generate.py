@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from cli.demo_scale import LoadReport, load
-from registry.application import Registry
+from registry.application.registry import Registry
 
 __all__ = ["LoadReport", "generate", "load"]
 

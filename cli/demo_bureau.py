@@ -13,9 +13,9 @@ from typing import Any
 
 from cli.common import OPERATOR
 from cli.demo_data import CITY_BANKS, NATIONAL_BANKS, DemoInstitution, People
-from registry.application import Registry
+from registry.application.registry import Registry
 from registry.domain.clock import today
-from registry.results import WriteResult
+from registry.application.results import WriteResult
 
 # Inspection findings: code → (what was found, severity, what the order asks).
 FINDINGS = {

@@ -24,7 +24,7 @@ from sqlalchemy import func, select
 
 from cli.common import open_services, redacted
 from cli.scale_data import AS_OF, build, identity, pending_events
-from registry.application import Registry
+from registry.application.registry import Registry
 from registry.bootstrap import Services
 from registry.projections import public_register as pub
 from registry.projections import refund_tracking as rt

@@ -82,7 +82,7 @@ def project() -> None:
     """The projector alone: keeps the read models up to date until stopped (SIGTERM, Ctrl-C)."""
     import logging
 
-    from registry.projections.runner import ProjectorRunner
+    from registry.runner import ProjectorRunner
 
     settings = load_settings()
     logging.basicConfig(level=settings.log_level)

@@ -6,11 +6,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
-from registry.application import Registry
-from registry.feed import ChangeFeed
-from registry.idempotency import IdempotencyStore
-from registry.keys import KeyStore
+from registry.adapters.idempotency import IdempotencyStore
+from registry.adapters.keys import KeyStore
+from registry.adapters.store import create_db_engine, create_tables
+from registry.application.registry import Registry
 from registry.projections.base import Projection
+from registry.projections.feed import ChangeFeed
 from registry.projections.projector import Projector
 from registry.projections.public_register import PublicRegister
 from registry.projections.queries import ReadModels
@@ -19,7 +20,6 @@ from registry.projections.refund_tracking import RefundTracking
 from registry.projections.risk_alerts import RiskAlerts
 from registry.projections.stream_districts import StreamDistricts
 from registry.settings import Settings
-from registry.store import create_db_engine, create_tables
 
 
 @dataclass
@@ -46,7 +46,7 @@ def build_services(settings: Settings) -> Services:
             conn.exec_driver_sql(f'CREATE SCHEMA IF NOT EXISTS "{settings.database_schema}"')
     create_tables(engine)
     registry = Registry(settings, engine)
-    projector = Projector(registry, engine, all_projections())
+    projector = Projector(registry.store, engine, all_projections())
     projector.setup()
     return Services(
         settings=settings,
@@ -56,7 +56,7 @@ def build_services(settings: Settings) -> Services:
         idempotency=IdempotencyStore(engine),
         projector=projector,
         views=ReadModels(read_engine(engine)),
-        feed=ChangeFeed(registry, engine, projector),
+        feed=ChangeFeed(registry.store, engine, projector),
     )
 
 

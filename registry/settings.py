@@ -58,8 +58,10 @@ class Settings(BaseSettings):
             "POSTGRES_POOL_SIZE": "8",
             "POSTGRES_MAX_OVERFLOW": "8",
             "POSTGRES_LOCK_TIMEOUT": "10",
-            # The library's recorder with batches sent as binary arrays (registry/pg_recorder.py).
-            "APPLICATION_RECORDER_TOPIC": "registry.pg_recorder:BinaryArraysPostgresRecorder",
+            # The library's recorder with batches sent as binary arrays (adapters/pg_recorder.py).
+            "APPLICATION_RECORDER_TOPIC": (
+                "registry.adapters.pg_recorder:BinaryArraysPostgresRecorder"
+            ),
         }
 
     def sqlalchemy_url(self) -> str:

@@ -10,31 +10,26 @@ from fastapi.responses import JSONResponse
 
 from api.deps import PrincipalDep, RegistryDep, WriterDep
 from api.paging import Cursor, Limit, after_version, event_page
-from api.schemas import (
+from api.schemas.common import EventPage, WriteAnswer
+from api.schemas.contracts import (
     ConsumptionReport,
     ContractCompletion,
     ContractCreate,
     ContractDetail,
     ContractTermination,
     ContractTransfer,
-    EventPage,
     PaymentReport,
     RefundReport,
     ReleaseReport,
-    WriteAnswer,
 )
 
 router = APIRouter(prefix="/v1/contracts", tags=["training contracts"])
 
 
 @router.post("", response_model=WriteAnswer, status_code=201)
-def sign_contract(body: ContractCreate, registry: RegistryDep, writer: WriterDep) -> JSONResponse:
+def sign_contract(body: ContractCreate, writer: WriterDep) -> JSONResponse:
     """Report a signed prepaid contract of an institution in the key's districts."""
-    return writer.run(
-        body,
-        lambda: registry.sign_contract(writer.principal, **body.model_dump()),
-        status_code=201,
-    )
+    return writer.execute(body, body.to_command(), status_code=201)
 
 
 @router.get("/{contract_id}", response_model=ContractDetail)
@@ -65,56 +60,48 @@ def get_contract_ledger(
 
 
 @router.post("/{contract_id}/payments", response_model=WriteAnswer)
-def record_payment(
-    contract_id: UUID, body: PaymentReport, registry: RegistryDep, writer: WriterDep
-) -> JSONResponse:
+def record_payment(contract_id: UUID, body: PaymentReport, writer: WriterDep) -> JSONResponse:
     """Report prepaid fees collected; breaches of the prepaid rules are flagged, not refused."""
-    return writer.on(contract_id, body, registry.record_payment)
+    return writer.execute(body, body.to_command(contract_id=contract_id))
 
 
 @router.post("/{contract_id}/consumptions", response_model=WriteAnswer)
 def record_consumption(
-    contract_id: UUID, body: ConsumptionReport, registry: RegistryDep, writer: WriterDep
+    contract_id: UUID, body: ConsumptionReport, writer: WriterDep
 ) -> JSONResponse:
     """Report lessons taught; never more than were bought."""
-    return writer.on(contract_id, body, registry.record_consumption)
+    return writer.execute(body, body.to_command(contract_id=contract_id))
 
 
 @router.post("/{contract_id}/releases", response_model=WriteAnswer)
-def release_escrow(
-    contract_id: UUID, body: ReleaseReport, registry: RegistryDep, writer: WriterDep
-) -> JSONResponse:
+def release_escrow(contract_id: UUID, body: ReleaseReport, writer: WriterDep) -> JSONResponse:
     """Report escrow released to the institution; over the releasable amount → 422."""
-    return writer.on(contract_id, body, registry.release_escrow)
+    return writer.execute(body, body.to_command(contract_id=contract_id))
 
 
 @router.post("/{contract_id}/refunds", response_model=WriteAnswer)
-def record_refund(
-    contract_id: UUID, body: RefundReport, registry: RegistryDep, writer: WriterDep
-) -> JSONResponse:
+def record_refund(contract_id: UUID, body: RefundReport, writer: WriterDep) -> JSONResponse:
     """Report a refund to the family; over the unconsumed amount → 422."""
-    return writer.on(contract_id, body, registry.record_refund)
+    return writer.execute(body, body.to_command(contract_id=contract_id))
 
 
 @router.post("/{contract_id}/termination", response_model=WriteAnswer)
 def terminate_contract(
-    contract_id: UUID, body: ContractTermination, registry: RegistryDep, writer: WriterDep
+    contract_id: UUID, body: ContractTermination, writer: WriterDep
 ) -> JSONResponse:
     """End the contract early; the unconsumed amount stays owed."""
-    return writer.on(contract_id, body, registry.terminate_contract)
+    return writer.execute(body, body.to_command(contract_id=contract_id))
 
 
 @router.post("/{contract_id}/completion", response_model=WriteAnswer)
 def complete_contract(
-    contract_id: UUID, body: ContractCompletion, registry: RegistryDep, writer: WriterDep
+    contract_id: UUID, body: ContractCompletion, writer: WriterDep
 ) -> JSONResponse:
     """Close a contract whose paid lessons were all taught or refunded."""
-    return writer.on(contract_id, body, registry.complete_contract)
+    return writer.execute(body, body.to_command(contract_id=contract_id))
 
 
 @router.post("/{contract_id}/transfer", response_model=WriteAnswer)
-def transfer_contract(
-    contract_id: UUID, body: ContractTransfer, registry: RegistryDep, writer: WriterDep
-) -> JSONResponse:
+def transfer_contract(contract_id: UUID, body: ContractTransfer, writer: WriterDep) -> JSONResponse:
     """Hand the contract of a converting institution to its non-profit successor (营转非)."""
-    return writer.on(contract_id, body, registry.transfer_contract)
+    return writer.execute(body, body.to_command(contract_id=contract_id))

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from sqlalchemy import text
 
 from api.deps import ServicesDep
-from api.schemas import Health
+from api.schemas.health import Health
 
 router = APIRouter(tags=["health"])
 
@@ -17,7 +17,7 @@ def health(services: ServicesDep, request: Request) -> Health:
     with services.engine.connect() as conn:
         conn.execute(text("SELECT 1"))
     positions = services.projector.positions()
-    head = services.registry.recorder.max_notification_id() or 0
+    head = services.registry.store.head()
     runner = getattr(request.app.state, "projector_runner", None)
     return Health(
         status="ok",

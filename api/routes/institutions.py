@@ -11,14 +11,14 @@ from fastapi.responses import JSONResponse
 
 from api.deps import PrincipalDep, RegistryDep, WriterDep
 from api.paging import Cursor, Limit, after_version, event_page
-from api.schemas import (
+from api.schemas.common import EventPage, WriteAnswer
+from api.schemas.institutions import (
     Blacklisting,
     BlacklistRemoval,
     Cessation,
     ConversionCompletion,
     ConversionStart,
     Deregistration,
-    EventPage,
     InspectionRecord,
     InstitutionCreate,
     InstitutionDetail,
@@ -32,9 +32,8 @@ from api.schemas import (
     SupervisionEstablish,
     SuspensionLift,
     SuspensionOrder,
-    WriteAnswer,
 )
-from registry.application import WriteResult
+from registry.application.results import WriteResult
 
 router = APIRouter(prefix="/v1/institutions", tags=["institutions"])
 
@@ -57,15 +56,9 @@ def _created_child(key: str):  # type: ignore[no-untyped-def]
 
 
 @router.post("", response_model=WriteAnswer, status_code=201)
-def register_institution(
-    body: InstitutionCreate, registry: RegistryDep, writer: WriterDep
-) -> JSONResponse:
+def register_institution(body: InstitutionCreate, writer: WriterDep) -> JSONResponse:
     """Register an institution of the regulator's district; one registration per credit code."""
-    return writer.run(
-        body,
-        lambda: registry.register_institution(writer.principal, **body.model_dump()),
-        status_code=201,
-    )
+    return writer.execute(body, body.to_command(), status_code=201)
 
 
 @router.get("/{institution_id}", response_model=InstitutionDetail)
@@ -98,46 +91,39 @@ def get_institution_events(
 
 
 @router.post("/{institution_id}/licence", response_model=WriteAnswer)
-def issue_licence(
-    institution_id: UUID, body: LicenceIssue, registry: RegistryDep, writer: WriterDep
-) -> JSONResponse:
+def issue_licence(institution_id: UUID, body: LicenceIssue, writer: WriterDep) -> JSONResponse:
     """Issue the institution's licence (办学许可证)."""
-    return writer.on(institution_id, body, registry.issue_licence)
+    return writer.execute(body, body.to_command(institution_id=institution_id))
 
 
 @router.post("/{institution_id}/licence/renewal", response_model=WriteAnswer)
-def renew_licence(
-    institution_id: UUID, body: LicenceRenewal, registry: RegistryDep, writer: WriterDep
-) -> JSONResponse:
+def renew_licence(institution_id: UUID, body: LicenceRenewal, writer: WriterDep) -> JSONResponse:
     """Extend a current licence to a later end date."""
-    return writer.on(institution_id, body, registry.renew_licence)
+    return writer.execute(body, body.to_command(institution_id=institution_id))
 
 
 @router.post("/{institution_id}/supervision", response_model=WriteAnswer)
 def establish_supervision(
-    institution_id: UUID, body: SupervisionEstablish, registry: RegistryDep, writer: WriterDep
+    institution_id: UUID, body: SupervisionEstablish, writer: WriterDep
 ) -> JSONResponse:
     """Put the institution's prepaid fees under bank custody or a risk reserve."""
-    return writer.on(institution_id, body, registry.establish_fund_supervision)
+    return writer.execute(body, body.to_command(institution_id=institution_id))
 
 
 @router.post("/{institution_id}/staff", response_model=WriteAnswer)
-def file_staff(
-    institution_id: UUID, body: StaffFiling, registry: RegistryDep, writer: WriterDep
-) -> JSONResponse:
+def file_staff(institution_id: UUID, body: StaffFiling, writer: WriterDep) -> JSONResponse:
     """File a member of the institution's teaching staff."""
-    return writer.on(institution_id, body, registry.file_staff_member)
+    return writer.execute(body, body.to_command(institution_id=institution_id))
 
 
 @router.post("/{institution_id}/inspections", response_model=WriteAnswer, status_code=201)
 def record_inspection(
-    institution_id: UUID, body: InspectionRecord, registry: RegistryDep, writer: WriterDep
+    institution_id: UUID, body: InspectionRecord, writer: WriterDep
 ) -> JSONResponse:
     """Record an inspection and its findings; answers the new inspection's id."""
-    return writer.on(
-        institution_id,
+    return writer.execute(
         body,
-        registry.record_inspection,
+        body.to_command(institution_id=institution_id),
         status_code=201,
         shape=_created_child("inspection_id"),
     )
@@ -145,13 +131,12 @@ def record_inspection(
 
 @router.post("/{institution_id}/rectification-orders", response_model=WriteAnswer, status_code=201)
 def order_rectification(
-    institution_id: UUID, body: RectificationOrder, registry: RegistryDep, writer: WriterDep
+    institution_id: UUID, body: RectificationOrder, writer: WriterDep
 ) -> JSONResponse:
     """Order rectification of an inspection's findings by a deadline; answers the order's id."""
-    return writer.on(
-        institution_id,
+    return writer.execute(
         body,
-        registry.order_rectification,
+        body.to_command(institution_id=institution_id),
         status_code=201,
         shape=_created_child("order_id"),
     )
@@ -164,88 +149,75 @@ def verify_rectification(
     institution_id: UUID,
     order_id: str,
     body: RectificationVerification,
-    registry: RegistryDep,
     writer: WriterDep,
 ) -> JSONResponse:
     """Record the bureau's check of a rectification order."""
-    return writer.on(institution_id, body, registry.verify_rectification, order_id=order_id)
+    return writer.execute(body, body.to_command(institution_id=institution_id, order_id=order_id))
 
 
 @router.post("/{institution_id}/suspension", response_model=WriteAnswer)
 def suspend_enrolment(
-    institution_id: UUID, body: SuspensionOrder, registry: RegistryDep, writer: WriterDep
+    institution_id: UUID, body: SuspensionOrder, writer: WriterDep
 ) -> JSONResponse:
     """Order the institution to stop enrolling (责令停止招收学员)."""
-    return writer.on(institution_id, body, registry.suspend_enrolment)
+    return writer.execute(body, body.to_command(institution_id=institution_id))
 
 
 @router.post("/{institution_id}/suspension/lift", response_model=WriteAnswer)
-def lift_suspension(
-    institution_id: UUID, body: SuspensionLift, registry: RegistryDep, writer: WriterDep
-) -> JSONResponse:
+def lift_suspension(institution_id: UUID, body: SuspensionLift, writer: WriterDep) -> JSONResponse:
     """Lift an enrolment suspension; refused while a rectification order is overdue."""
-    return writer.on(institution_id, body, registry.lift_suspension)
+    return writer.execute(body, body.to_command(institution_id=institution_id))
 
 
 @router.post("/{institution_id}/penalties", response_model=WriteAnswer)
-def impose_penalty(
-    institution_id: UUID, body: PenaltyDecision, registry: RegistryDep, writer: WriterDep
-) -> JSONResponse:
+def impose_penalty(institution_id: UUID, body: PenaltyDecision, writer: WriterDep) -> JSONResponse:
     """Record an administrative penalty decision."""
-    return writer.on(institution_id, body, registry.impose_penalty)
+    return writer.execute(body, body.to_command(institution_id=institution_id))
 
 
 @router.post("/{institution_id}/revocation", response_model=WriteAnswer)
-def revoke_licence(
-    institution_id: UUID, body: Revocation, registry: RegistryDep, writer: WriterDep
-) -> JSONResponse:
+def revoke_licence(institution_id: UUID, body: Revocation, writer: WriterDep) -> JSONResponse:
     """Revoke the licence after notice was served."""
-    return writer.on(institution_id, body, registry.revoke_licence)
+    return writer.execute(body, body.to_command(institution_id=institution_id))
 
 
 @router.post("/{institution_id}/conversion", response_model=WriteAnswer)
 def start_conversion(
-    institution_id: UUID, body: ConversionStart, registry: RegistryDep, writer: WriterDep
+    institution_id: UUID, body: ConversionStart, writer: WriterDep
 ) -> JSONResponse:
     """Start converting a for-profit academic institution to non-profit (营转非)."""
-    return writer.on(institution_id, body, registry.start_conversion)
+    return writer.execute(body, body.to_command(institution_id=institution_id))
 
 
 @router.post("/{institution_id}/conversion/completion", response_model=WriteAnswer)
 def complete_conversion(
-    institution_id: UUID, body: ConversionCompletion, registry: RegistryDep, writer: WriterDep
+    institution_id: UUID, body: ConversionCompletion, writer: WriterDep
 ) -> JSONResponse:
     """Complete the conversion, handing over to the registered non-profit successor."""
-    return writer.on(institution_id, body, registry.complete_conversion)
+    return writer.execute(body, body.to_command(institution_id=institution_id))
 
 
 @router.post("/{institution_id}/cessation", response_model=WriteAnswer)
-def cease_operations(
-    institution_id: UUID, body: Cessation, registry: RegistryDep, writer: WriterDep
-) -> JSONResponse:
+def cease_operations(institution_id: UUID, body: Cessation, writer: WriterDep) -> JSONResponse:
     """Record that the institution ceased operating, voluntarily or abnormally."""
-    return writer.on(institution_id, body, registry.cease_operations)
+    return writer.execute(body, body.to_command(institution_id=institution_id))
 
 
 @router.post("/{institution_id}/blacklisting", response_model=WriteAnswer)
-def blacklist(
-    institution_id: UUID, body: Blacklisting, registry: RegistryDep, writer: WriterDep
-) -> JSONResponse:
+def blacklist(institution_id: UUID, body: Blacklisting, writer: WriterDep) -> JSONResponse:
     """Put the institution on the public blacklist."""
-    return writer.on(institution_id, body, registry.blacklist)
+    return writer.execute(body, body.to_command(institution_id=institution_id))
 
 
 @router.delete("/{institution_id}/blacklisting", response_model=WriteAnswer)
 def remove_from_blacklist(
-    institution_id: UUID, body: BlacklistRemoval, registry: RegistryDep, writer: WriterDep
+    institution_id: UUID, body: BlacklistRemoval, writer: WriterDep
 ) -> JSONResponse:
     """Take the institution off the blacklist."""
-    return writer.on(institution_id, body, registry.remove_from_blacklist)
+    return writer.execute(body, body.to_command(institution_id=institution_id))
 
 
 @router.post("/{institution_id}/deregistration", response_model=WriteAnswer)
-def deregister(
-    institution_id: UUID, body: Deregistration, registry: RegistryDep, writer: WriterDep
-) -> JSONResponse:
+def deregister(institution_id: UUID, body: Deregistration, writer: WriterDep) -> JSONResponse:
     """Remove a revoked, ceased or converted institution from the register (注销)."""
-    return writer.on(institution_id, body, registry.deregister)
+    return writer.execute(body, body.to_command(institution_id=institution_id))

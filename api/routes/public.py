@@ -12,7 +12,8 @@ from fastapi.responses import StreamingResponse
 from api import opendata
 from api.deps import ConsistentDep, ServicesDep
 from api.paging import Cursor, Limit, decode_cursor, encode_cursor
-from api.schemas import PRINTABLE, Blacklist, PublicInstitutionList, PublicInstitutionPage
+from api.schemas.common import PRINTABLE
+from api.schemas.public import Blacklist, PublicInstitutionList, PublicInstitutionPage
 from registry.domain.errors import InvalidInput
 
 router = APIRouter(prefix="/v1/public", tags=["public"], dependencies=[ConsistentDep])
@@ -54,7 +55,7 @@ def search_institutions(
         category=category,
         subject=subject,
         status=status,
-        after_name=tuple(after) if after else None,  # type: ignore[arg-type]
+        after_name=(str(after[0]), str(after[1])) if after else None,
         limit=limit + 1,
     )
     page, more = items[:limit], len(items) > limit

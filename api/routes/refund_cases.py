@@ -10,7 +10,8 @@ from fastapi.responses import JSONResponse
 
 from api.deps import ConsistentDep, PrincipalDep, RegistryDep, ServicesDep, WriterDep
 from api.paging import Cursor, Limit, decode_cursor, encode_cursor
-from api.schemas import (
+from api.schemas.common import WriteAnswer
+from api.schemas.refund_cases import (
     AssessmentRequest,
     CaseClosure,
     CaseWithdrawal,
@@ -22,7 +23,6 @@ from api.schemas import (
     RefundCaseDetail,
     RefundCaseList,
     RefundPayment,
-    WriteAnswer,
 )
 from registry.domain.errors import InvalidInput
 
@@ -41,13 +41,9 @@ CaseStatus = Literal[
 
 
 @router.post("", response_model=WriteAnswer, status_code=201)
-def open_case(body: RefundCaseCreate, registry: RegistryDep, writer: WriterDep) -> JSONResponse:
+def open_case(body: RefundCaseCreate, writer: WriterDep) -> JSONResponse:
     """Open a refund dispute over contracts of one institution."""
-    return writer.run(
-        body,
-        lambda: registry.open_refund_case(writer.principal, **body.model_dump()),
-        status_code=201,
-    )
+    return writer.execute(body, body.to_command(), status_code=201)
 
 
 @router.get("", response_model=RefundCaseList, dependencies=[ConsistentDep])
@@ -93,67 +89,51 @@ def get_case(
 
 
 @router.post("/{case_id}/evidence", response_model=WriteAnswer)
-def attach_evidence(
-    case_id: UUID, body: EvidenceAttach, registry: RegistryDep, writer: WriterDep
-) -> JSONResponse:
+def attach_evidence(case_id: UUID, body: EvidenceAttach, writer: WriterDep) -> JSONResponse:
     """Attach an item of evidence by its SHA-256 digest."""
-    return writer.on(case_id, body, registry.attach_evidence)
+    return writer.execute(body, body.to_command(case_id=case_id))
 
 
 @router.post("/{case_id}/assessment", response_model=WriteAnswer)
-def assess(
-    case_id: UUID, body: AssessmentRequest, registry: RegistryDep, writer: WriterDep
-) -> JSONResponse:
+def assess(case_id: UUID, body: AssessmentRequest, writer: WriterDep) -> JSONResponse:
     """Compute the unconsumed amount from the contracts' ledgers; answers assessed_fen."""
-    return writer.on(case_id, body, registry.assess_refund_case)
+    return writer.execute(body, body.to_command(case_id=case_id))
 
 
 @router.post("/{case_id}/mediation", response_model=WriteAnswer)
-def mediation(
-    case_id: UUID, body: MediationRecord, registry: RegistryDep, writer: WriterDep
-) -> JSONResponse:
+def mediation(case_id: UUID, body: MediationRecord, writer: WriterDep) -> JSONResponse:
     """Record the outcome of mediation: an agreed amount, or failure."""
-    return writer.on(case_id, body, registry.record_mediation)
+    return writer.execute(body, body.to_command(case_id=case_id))
 
 
 @router.post("/{case_id}/court-referral", response_model=WriteAnswer)
-def court_referral(
-    case_id: UUID, body: CourtReferral, registry: RegistryDep, writer: WriterDep
-) -> JSONResponse:
+def court_referral(case_id: UUID, body: CourtReferral, writer: WriterDep) -> JSONResponse:
     """Refer a case whose mediation failed to the court."""
-    return writer.on(case_id, body, registry.refer_to_court)
+    return writer.execute(body, body.to_command(case_id=case_id))
 
 
 @router.post("/{case_id}/judgment", response_model=WriteAnswer)
-def judgment(
-    case_id: UUID, body: JudgmentRecord, registry: RegistryDep, writer: WriterDep
-) -> JSONResponse:
+def judgment(case_id: UUID, body: JudgmentRecord, writer: WriterDep) -> JSONResponse:
     """Record the court's judgment and the amount awarded (court role)."""
-    return writer.on(case_id, body, registry.record_judgment)
+    return writer.execute(body, body.to_command(case_id=case_id))
 
 
 @router.post("/{case_id}/payments", response_model=WriteAnswer)
-def payment(
-    case_id: UUID, body: RefundPayment, registry: RegistryDep, writer: WriterDep
-) -> JSONResponse:
+def payment(case_id: UUID, body: RefundPayment, writer: WriterDep) -> JSONResponse:
     """Record a refund paid; never above what was agreed or awarded."""
-    return writer.on(case_id, body, registry.pay_refund)
+    return writer.execute(body, body.to_command(case_id=case_id))
 
 
 @router.post("/{case_id}/closure", response_model=WriteAnswer)
-def closure(
-    case_id: UUID, body: CaseClosure, registry: RegistryDep, writer: WriterDep
-) -> JSONResponse:
+def closure(case_id: UUID, body: CaseClosure, writer: WriterDep) -> JSONResponse:
     """Close a settled or judged case."""
-    return writer.on(case_id, body, registry.close_refund_case)
+    return writer.execute(body, body.to_command(case_id=case_id))
 
 
 @router.post("/{case_id}/withdrawal", response_model=WriteAnswer)
-def withdrawal(
-    case_id: UUID, body: CaseWithdrawal, registry: RegistryDep, writer: WriterDep
-) -> JSONResponse:
+def withdrawal(case_id: UUID, body: CaseWithdrawal, writer: WriterDep) -> JSONResponse:
     """The claimant withdraws the case."""
-    return writer.on(case_id, body, registry.withdraw_refund_case)
+    return writer.execute(body, body.to_command(case_id=case_id))
 
 
 @router.get(

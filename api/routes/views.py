@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 
 from api.deps import ConsistentDep, PrincipalDep, RegistryDep, ServicesDep
 from api.paging import Cursor, Limit, decode_cursor, encode_cursor
-from api.schemas import FeedPage, RefundTracking, RiskAlertPage
+from api.schemas.views import FeedPage, RefundTracking, RiskAlertPage
 from registry.domain.errors import InvalidInput
 
 router = APIRouter(prefix="/v1", tags=["views for regulators"], dependencies=[ConsistentDep])

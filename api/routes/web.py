@@ -24,7 +24,7 @@ from api import labels
 from api.deps import ServicesDep
 from api.errors import STATUS_OF
 from api.paging import Cursor, decode_cursor, encode_cursor
-from api.schemas import PRINTABLE
+from api.schemas.common import PRINTABLE
 from registry.domain.clock import today
 from registry.domain.districts import KNOWN_DISTRICTS
 from registry.domain.errors import InvalidInput, RegistryError

@@ -9,15 +9,13 @@ a day that is in the log: replaying the log gives the same alerts on the same da
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
 from registry.domain import rules
 from registry.domain.errors import RuleViolation
-
-Actor = dict[str, Any]
+from registry.domain.vocabulary import Actor
 
 CLOCK_ID = uuid5(NAMESPACE_URL, "/registry/clock")
 
@@ -56,6 +54,10 @@ class RegistryClock(Aggregate):
             )
         self._day_reviewed(on=on.isoformat(), actor=actor)
 
-    @event("DayReviewed")
+    class DayReviewed(Aggregate.Event):
+        on: str
+        actor: Actor
+
+    @event(DayReviewed)
     def _day_reviewed(self, on: str, actor: Actor) -> None:
         self.last_reviewed = on

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from datetime import date, datetime
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypedDict
 from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate, event
@@ -18,12 +18,28 @@ from eventsourcing.domain import Aggregate, event
 from registry.domain import rules
 from registry.domain.contract_checks import Breach, lesson_breaches, payment_breaches
 from registry.domain.errors import InvalidInput
-from registry.domain.licensing import Actor, refuse_unless
-from registry.domain.rules import DEFAULT_RULE_PACK, RulePack
+from registry.domain.rules import DEFAULT_RULE_PACK, RulePack, refuse_unless
 from registry.domain.unconsumed import POOLED, Assessment, Ledger, assess
+from registry.domain.vocabulary import Actor, ContractStatus
 
-OPEN = ("signed", "active", "frozen")
-CLOSED = ("completed", "terminated")
+CLOSED = (ContractStatus.COMPLETED, ContractStatus.TERMINATED)
+
+
+class ContractTerms(TypedDict):
+    """What the family and the institution agreed when they signed."""
+
+    institution_id: str
+    category: str
+    pupil_ref: str
+    guardian_name: str
+    guardian_phone: str
+    course: str
+    paid_lessons: int
+    gift_lessons: int
+    price_per_lesson_fen: int
+    start_date: str
+    end_date: str
+    supervision_mode: str | None
 
 
 def require_positive(value: int, what: str) -> None:
@@ -112,24 +128,23 @@ class TrainingContract(Aggregate):
         supervision_mode: str | None,
         actor: Actor,
     ) -> None:
-        terms = {
-            "institution_id": institution_id,
-            "category": category,
-            "pupil_ref": pupil_ref,
-            "guardian_name": guardian_name,
-            "guardian_phone": guardian_phone,
-            "course": course,
-            "paid_lessons": paid_lessons,
-            "gift_lessons": gift_lessons,
-            "price_per_lesson_fen": price_per_lesson_fen,
-            "start_date": start_date,
-            "end_date": end_date,
-            "supervision_mode": supervision_mode,
-        }
-        self.terms = terms
-        self.institution_id = UUID(terms["institution_id"])
+        self.terms = ContractTerms(
+            institution_id=institution_id,
+            category=category,
+            pupil_ref=pupil_ref,
+            guardian_name=guardian_name,
+            guardian_phone=guardian_phone,
+            course=course,
+            paid_lessons=paid_lessons,
+            gift_lessons=gift_lessons,
+            price_per_lesson_fen=price_per_lesson_fen,
+            start_date=start_date,
+            end_date=end_date,
+            supervision_mode=supervision_mode,
+        )
+        self.institution_id = UUID(institution_id)
         self.district_code = district_code
-        self.status = "signed"
+        self.status: ContractStatus = ContractStatus.SIGNED
         self.disputed = False
         self.dispute_case_id: str | None = None
         self.paid_fen = 0
@@ -145,11 +160,11 @@ class TrainingContract(Aggregate):
 
     @property
     def paid_lessons(self) -> int:
-        return int(self.terms["paid_lessons"])
+        return self.terms["paid_lessons"]
 
     @property
     def gift_lessons(self) -> int:
-        return int(self.terms["gift_lessons"])
+        return self.terms["gift_lessons"]
 
     def ledger(self) -> Ledger:
         return Ledger(
@@ -176,14 +191,16 @@ class TrainingContract(Aggregate):
         """What the supervised account holds for this contract: the fees paid into it, less
         what was released to the institution or refunded (never below zero: a refund paid
         from the institution's own account does not make the escrow negative)."""
-        supervised = sum(p["amount_fen"] for p in self.payments if p["into_supervised_account"])
+        supervised: int = sum(
+            p["amount_fen"] for p in self.payments if p["into_supervised_account"]
+        )
         return max(0, supervised - self.released_fen - self.refunded_fen)
 
     @property
     def is_open(self) -> bool:
         """Still carrying a liability: something paid is unconsumed and not refunded, whether
         the contract runs, is frozen or was terminated early."""
-        return self.status != "completed" and self.unconsumed_fen > 0
+        return self.status != ContractStatus.COMPLETED and self.unconsumed_fen > 0
 
     def _refuse_if_closed(self) -> None:
         refuse_unless(
@@ -202,7 +219,14 @@ class TrainingContract(Aggregate):
                 actor=actor,
             )
 
-    @event("ComplianceBreachDetected")
+    class ComplianceBreachDetected(Aggregate.Event):
+        rule: str
+        rule_version: str
+        detail: str
+        event_version: int
+        actor: Actor | None
+
+    @event(ComplianceBreachDetected)
     def _breach_detected(
         self,
         rule: str,
@@ -263,7 +287,17 @@ class TrainingContract(Aggregate):
         )
         self._flag(breaches, pack, actor)
 
-    @event("PrepaidFeeCollected")
+    class PrepaidFeeCollected(Aggregate.Event):
+        payment_id: str
+        amount_fen: int
+        paid_at: str
+        channel: str
+        into_supervised_account: bool
+        lessons_covered: int
+        covers_until: str | None
+        actor: Actor
+
+    @event(PrepaidFeeCollected)
     def _fee_collected(
         self,
         payment_id: str,
@@ -277,8 +311,8 @@ class TrainingContract(Aggregate):
     ) -> None:
         self.paid_fen += amount_fen
         self.lessons_charged += lessons_covered
-        if self.status == "signed":
-            self.status = "active"
+        if self.status == ContractStatus.SIGNED:
+            self.status = ContractStatus.ACTIVE
         self.payments.append(
             {
                 "payment_id": payment_id,
@@ -329,7 +363,14 @@ class TrainingContract(Aggregate):
         )
         self._flag(breaches, pack, actor)
 
-    @event("LessonsConsumed")
+    class LessonsConsumed(Aggregate.Event):
+        lessons: int
+        starts_at: str
+        ends_at: str
+        delivery: str
+        actor: Actor
+
+    @event(LessonsConsumed)
     def _lessons_consumed(
         self, lessons: int, starts_at: str, ends_at: str, delivery: str, actor: Actor
     ) -> None:
@@ -339,7 +380,7 @@ class TrainingContract(Aggregate):
         """The custody bank pays the institution for lessons already taught (消拨同步)."""
         require_positive(amount_fen, "amount_fen")
         refuse_unless(
-            self.status != "frozen" and not self.disputed,
+            self.status != ContractStatus.FROZEN and not self.disputed,
             rules.RELEASE_BLOCKED,
             "the contract is frozen or under dispute",
         )
@@ -355,7 +396,11 @@ class TrainingContract(Aggregate):
         )
         self._escrow_released(amount_fen=amount_fen, actor=actor)
 
-    @event("EscrowReleased")
+    class EscrowReleased(Aggregate.Event):
+        amount_fen: int
+        actor: Actor
+
+    @event(EscrowReleased)
     def _escrow_released(self, amount_fen: int, actor: Actor) -> None:
         self.released_fen += amount_fen
 
@@ -381,7 +426,13 @@ class TrainingContract(Aggregate):
             actor=actor,
         )
 
-    @event("PrepaidRefunded")
+    class PrepaidRefunded(Aggregate.Event):
+        amount_fen: int
+        paid_at: str
+        refund_case_id: str | None
+        actor: Actor
+
+    @event(PrepaidRefunded)
     def _refunded(
         self, amount_fen: int, paid_at: str, refund_case_id: str | None, actor: Actor
     ) -> None:
@@ -391,23 +442,35 @@ class TrainingContract(Aggregate):
 
     def freeze(self, *, reason: str, frozen_on: date, cause: str, actor: Actor) -> bool:
         """Freeze an open contract (the institution ceased); False when there is nothing to do."""
-        if self.status in CLOSED or self.status == "frozen":
+        if self.status in CLOSED or self.status == ContractStatus.FROZEN:
             return False
         self._frozen(reason=reason, frozen_on=frozen_on.isoformat(), cause=cause, actor=actor)
         return True
 
-    @event("ContractFrozen")
+    class ContractFrozen(Aggregate.Event):
+        reason: str
+        frozen_on: str
+        cause: str
+        actor: Actor
+
+    @event(ContractFrozen)
     def _frozen(self, reason: str, frozen_on: str, cause: str, actor: Actor) -> None:
-        self.status = "frozen"
+        self.status = ContractStatus.FROZEN
 
     def terminate(self, *, by: str, reason: str, terminated_on: date, actor: Actor) -> None:
         """The contract ends early; what is unconsumed stays owed until refunded."""
         self._refuse_if_closed()
         self._terminated(by=by, reason=reason, terminated_on=terminated_on.isoformat(), actor=actor)
 
-    @event("ContractTerminated")
+    class ContractTerminated(Aggregate.Event):
+        by: str
+        reason: str
+        terminated_on: str
+        actor: Actor
+
+    @event(ContractTerminated)
     def _terminated(self, by: str, reason: str, terminated_on: str, actor: Actor) -> None:
-        self.status = "terminated"
+        self.status = ContractStatus.TERMINATED
 
     def complete(self, *, completed_on: date, actor: Actor) -> None:
         """Every lesson paid for was taught or refunded."""
@@ -419,9 +482,13 @@ class TrainingContract(Aggregate):
         )
         self._completed(completed_on=completed_on.isoformat(), actor=actor)
 
-    @event("ContractCompleted")
+    class ContractCompleted(Aggregate.Event):
+        completed_on: str
+        actor: Actor
+
+    @event(ContractCompleted)
     def _completed(self, completed_on: str, actor: Actor) -> None:
-        self.status = "completed"
+        self.status = ContractStatus.COMPLETED
 
     def transfer_to(
         self, *, successor_id: UUID, successor_district: str, transferred_on: date, actor: Actor
@@ -437,7 +504,15 @@ class TrainingContract(Aggregate):
             actor=actor,
         )
 
-    @event("PrepaidLiabilitiesTransferred")
+    class PrepaidLiabilitiesTransferred(Aggregate.Event):
+        from_institution_id: str
+        to_institution_id: str
+        to_district_code: str
+        unconsumed_fen: int
+        transferred_on: str
+        actor: Actor
+
+    @event(PrepaidLiabilitiesTransferred)
     def _liabilities_transferred(
         self,
         from_institution_id: str,
@@ -464,7 +539,11 @@ class TrainingContract(Aggregate):
         )
         self._dispute_opened(case_id=str(case_id), actor=actor)
 
-    @event("ContractDisputed")
+    class ContractDisputed(Aggregate.Event):
+        case_id: str
+        actor: Actor
+
+    @event(ContractDisputed)
     def _dispute_opened(self, case_id: str, actor: Actor) -> None:
         self.disputed = True
         self.dispute_case_id = case_id
@@ -474,7 +553,12 @@ class TrainingContract(Aggregate):
         if self.dispute_case_id == str(case_id):
             self._dispute_closed(case_id=str(case_id), outcome=outcome, actor=actor)
 
-    @event("DisputeClosed")
+    class DisputeClosed(Aggregate.Event):
+        case_id: str
+        outcome: str
+        actor: Actor
+
+    @event(DisputeClosed)
     def _dispute_closed(self, case_id: str, outcome: str, actor: Actor) -> None:
         self.disputed = False
         self.dispute_case_id = None

@@ -3,17 +3,71 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TypedDict
 
-from eventsourcing.domain import event
+from eventsourcing.domain import Aggregate, event
 
 from registry.domain import rules
 from registry.domain.errors import NotFound
-from registry.domain.licensing import Actor, Licensing, refuse_unless, require_decision_no
-from registry.domain.rules import DEFAULT_RULE_PACK, RulePack
+from registry.domain.licensing import Licensing, Status, require_decision_no
+from registry.domain.rules import DEFAULT_RULE_PACK, RulePack, refuse_unless
+from registry.domain.vocabulary import Actor
+
+
+class Inspection(TypedDict):
+    id: str
+    inspected_on: str
+    kind: str
+    inspectors: list[str]
+    findings: list[dict[str, str]]
+    result: str
+
+
+class Verification(TypedDict):
+    verified_on: str
+    outcome: str
+
+
+class RectificationOrder(TypedDict):
+    id: str
+    inspection_id: str
+    items: list[str]
+    issued_on: str
+    deadline: str
+    status: str
+    verifications: list[Verification]
+
+
+class Suspension(TypedDict):
+    decision_no: str
+    reason: str
+    effective_from: str
+
+
+class Penalty(TypedDict):
+    decision_no: str
+    kinds: list[str]
+    fine_fen: int
+    illegal_gains_fen: int
+    decided_on: str
 
 
 class Enforcement(Licensing):
     """What the bureau finds and orders, and the sanctions it decides."""
+
+    def _start_enforcement(self) -> None:
+        """A newly registered institution has no inspections, orders or sanctions."""
+        self.inspections: dict[str, Inspection] = {}
+        self.rectification_orders: dict[str, RectificationOrder] = {}
+        self.suspension: Suspension | None = None
+        self.penalties: list[Penalty] = []
+
+    def open_orders(self) -> list[RectificationOrder]:
+        return [o for o in self.rectification_orders.values() if o["status"] == "open"]
+
+    def overdue_orders(self, on: date) -> list[RectificationOrder]:
+        """Open orders whose deadline has passed by ``on``."""
+        return [o for o in self.open_orders() if date.fromisoformat(o["deadline"]) < on]
 
     # -- inspections and rectification --------------------------------------------------------
 
@@ -45,7 +99,16 @@ class Enforcement(Licensing):
             actor=actor,
         )
 
-    @event("InspectionRecorded")
+    class InspectionRecorded(Aggregate.Event):
+        inspection_id: str
+        inspected_on: str
+        kind: str
+        inspectors: list[str]
+        findings: list[dict[str, str]]
+        result: str
+        actor: Actor
+
+    @event(InspectionRecorded)
     def _inspection_recorded(
         self,
         inspection_id: str,
@@ -96,7 +159,15 @@ class Enforcement(Licensing):
             actor=actor,
         )
 
-    @event("RectificationOrdered")
+    class RectificationOrdered(Aggregate.Event):
+        order_id: str
+        inspection_id: str
+        items: list[str]
+        issued_on: str
+        deadline: str
+        actor: Actor
+
+    @event(RectificationOrdered)
     def _rectification_ordered(
         self,
         order_id: str,
@@ -133,7 +204,13 @@ class Enforcement(Licensing):
             order_id=order_id, verified_on=verified_on.isoformat(), outcome=outcome, actor=actor
         )
 
-    @event("RectificationVerified")
+    class RectificationVerified(Aggregate.Event):
+        order_id: str
+        verified_on: str
+        outcome: str
+        actor: Actor
+
+    @event(RectificationVerified)
     def _rectification_verified(
         self, order_id: str, verified_on: str, outcome: str, actor: Actor
     ) -> None:
@@ -150,7 +227,7 @@ class Enforcement(Licensing):
         """The bureau orders the institution to stop enrolling (责令停止招收学员)."""
         require_decision_no(decision_no)
         refuse_unless(
-            self.status == "licensed",
+            self.status == Status.LICENSED,
             rules.SUSPENSION_STATE,
             f"only a licensed institution's enrolment is suspended; this one is {self.status}",
         )
@@ -161,11 +238,17 @@ class Enforcement(Licensing):
             actor=actor,
         )
 
-    @event("EnrolmentSuspended")
+    class EnrolmentSuspended(Aggregate.Event):
+        decision_no: str
+        reason: str
+        effective_from: str
+        actor: Actor
+
+    @event(EnrolmentSuspended)
     def _enrolment_suspended(
         self, decision_no: str, reason: str, effective_from: str, actor: Actor
     ) -> None:
-        self.status = "suspended"
+        self.status = Status.SUSPENDED
         self.suspension = {
             "decision_no": decision_no,
             "reason": reason,
@@ -178,7 +261,7 @@ class Enforcement(Licensing):
         """The bureau lets a suspended institution enrol again, once no order is overdue."""
         require_decision_no(decision_no)
         refuse_unless(
-            self.status == "suspended",
+            self.status == Status.SUSPENDED,
             rules.SUSPENSION_STATE,
             f"the institution's enrolment is not suspended; it is {self.status}",
         )
@@ -194,9 +277,14 @@ class Enforcement(Licensing):
             decision_no=decision_no, lifted_on=lifted_on.isoformat(), actor=actor
         )
 
-    @event("EnrolmentSuspensionLifted")
+    class EnrolmentSuspensionLifted(Aggregate.Event):
+        decision_no: str
+        lifted_on: str
+        actor: Actor
+
+    @event(EnrolmentSuspensionLifted)
     def _enrolment_suspension_lifted(self, decision_no: str, lifted_on: str, actor: Actor) -> None:
-        self.status = "licensed"
+        self.status = Status.LICENSED
         self.suspension = None
 
     def impose_penalty(
@@ -233,7 +321,15 @@ class Enforcement(Licensing):
             actor=actor,
         )
 
-    @event("PenaltyImposed")
+    class PenaltyImposed(Aggregate.Event):
+        decision_no: str
+        kinds: list[str]
+        fine_fen: int
+        illegal_gains_fen: int
+        decided_on: str
+        actor: Actor
+
+    @event(PenaltyImposed)
     def _penalty_imposed(
         self,
         decision_no: str,

@@ -7,17 +7,51 @@ deregistration; licensing and enforcement come from the layers it builds on.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TypedDict
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from eventsourcing.domain import event
+from eventsourcing.domain import Aggregate, event
 
 from registry.domain import rules
 from registry.domain.districts import is_district_code
 from registry.domain.enforcement import Enforcement
 from registry.domain.errors import RuleViolation
-from registry.domain.licensing import OPERATING, Actor, refuse_unless, require_decision_no
+from registry.domain.licensing import Status, require_decision_no
+from registry.domain.rules import refuse_unless
 from registry.domain.uscc import CreditCode
+from registry.domain.vocabulary import OPERATING, Actor
+
+
+class Revocation(TypedDict):
+    decision_no: str
+    reason: str
+    notice_served_on: str
+    effective_on: str
+
+
+class Conversion(TypedDict, total=False):
+    started_on: str
+    planned_successor_name: str
+    successor_id: str | None
+    successor_credit_code: str
+    completed_on: str | None
+
+
+class Cessation(TypedDict):
+    kind: str
+    ceased_on: str
+    reason: str
+
+
+class Blacklisting(TypedDict):
+    reasons: list[str]
+    decision_no: str
+    listed_on: str
+
+
+class Deregistration(TypedDict):
+    deregistered_on: str
+    reason: str
 
 
 class Institution(Enforcement):
@@ -106,30 +140,29 @@ class Institution(Enforcement):
         successor_of: str | None,
         actor: Actor,
     ) -> None:
-        self.name = name
-        self.credit_code = credit_code
-        self.district_code = district_code
-        self.address = address
-        self.category = category
-        self.subjects = list(subjects)
-        self.delivery = delivery
-        self.legal_form = legal_form
-        self.legal_representative = legal_representative
-        self.icp_number = icp_number
-        self.successor_of = successor_of
-        self.status = "registered"
-        self.licence: dict[str, Any] | None = None
-        self.supervision: dict[str, Any] | None = None
-        self.staff: list[dict[str, Any]] = []
-        self.inspections: dict[str, dict[str, Any]] = {}
-        self.rectification_orders: dict[str, dict[str, Any]] = {}
-        self.suspension: dict[str, Any] | None = None
-        self.penalties: list[dict[str, Any]] = []
-        self.revocation: dict[str, Any] | None = None
-        self.conversion: dict[str, Any] | None = None
-        self.cessation: dict[str, Any] | None = None
-        self.blacklisting: dict[str, Any] | None = None
-        self.deregistration: dict[str, Any] | None = None
+        self._start_licensing(
+            name=name,
+            credit_code=credit_code,
+            district_code=district_code,
+            address=address,
+            category=category,
+            subjects=subjects,
+            delivery=delivery,
+            legal_form=legal_form,
+            legal_representative=legal_representative,
+            icp_number=icp_number,
+            successor_of=successor_of,
+        )
+        self._start_enforcement()
+        self.revocation: Revocation | None = None
+        self.conversion: Conversion | None = None
+        self.cessation: Cessation | None = None
+        self.blacklisting: Blacklisting | None = None
+        self.deregistration: Deregistration | None = None
+
+    @property
+    def blacklisted(self) -> bool:
+        return self.blacklisting is not None
 
     # -- revocation ---------------------------------------------------------------------------
 
@@ -162,11 +195,18 @@ class Institution(Enforcement):
             actor=actor,
         )
 
-    @event("LicenceRevoked")
+    class LicenceRevoked(Aggregate.Event):
+        decision_no: str
+        reason: str
+        notice_served_on: str
+        effective_on: str
+        actor: Actor
+
+    @event(LicenceRevoked)
     def _licence_revoked(
         self, decision_no: str, reason: str, notice_served_on: str, effective_on: str, actor: Actor
     ) -> None:
-        self.status = "revoked"
+        self.status = Status.REVOKED
         self.suspension = None
         self.revocation = {
             "decision_no": decision_no,
@@ -182,7 +222,7 @@ class Institution(Enforcement):
     ) -> None:
         """A licensed for-profit academic institution begins converting; enrolment and fees stop."""
         refuse_unless(
-            self.status == "licensed" and self.is_academic and not self.is_non_profit,
+            self.status == Status.LICENSED and self.is_academic and not self.is_non_profit,
             rules.CONVERSION_ELIGIBLE,
             "conversion is for a licensed, for-profit, academic institution",
         )
@@ -192,11 +232,16 @@ class Institution(Enforcement):
             actor=actor,
         )
 
-    @event("ConversionStarted")
+    class ConversionStarted(Aggregate.Event):
+        started_on: str
+        planned_successor_name: str
+        actor: Actor
+
+    @event(ConversionStarted)
     def _conversion_started(
         self, started_on: str, planned_successor_name: str, actor: Actor
     ) -> None:
-        self.status = "converting"
+        self.status = Status.CONVERTING
         self.conversion = {
             "started_on": started_on,
             "planned_successor_name": planned_successor_name,
@@ -218,7 +263,7 @@ class Institution(Enforcement):
         transferred to the successor.
         """
         refuse_unless(
-            self.status == "converting",
+            self.status == Status.CONVERTING,
             rules.CONVERSION_STATE,
             f"the institution is {self.status}, not converting",
         )
@@ -248,12 +293,18 @@ class Institution(Enforcement):
             actor=actor,
         )
 
-    @event("ConversionCompleted")
+    class ConversionCompleted(Aggregate.Event):
+        successor_id: str
+        successor_credit_code: str
+        completed_on: str
+        actor: Actor
+
+    @event(ConversionCompleted)
     def _conversion_completed(
         self, successor_id: str, successor_credit_code: str, completed_on: str, actor: Actor
     ) -> None:
         assert self.conversion is not None
-        self.status = "converted"
+        self.status = Status.CONVERTED
         self.conversion = {
             **self.conversion,
             "successor_id": successor_id,
@@ -266,7 +317,7 @@ class Institution(Enforcement):
     def cease_operations(self, *, kind: str, ceased_on: date, reason: str, actor: Actor) -> None:
         """The institution stops operating, voluntarily or abnormally (闭店/跑路)."""
         refuse_unless(
-            self.status in (*OPERATING, "registered", "converting"),
+            self.status in (*OPERATING, Status.REGISTERED, Status.CONVERTING),
             rules.CESSATION_STATE,
             f"an institution that is {self.status} cannot cease operations",
         )
@@ -274,9 +325,15 @@ class Institution(Enforcement):
             kind=kind, ceased_on=ceased_on.isoformat(), reason=reason, actor=actor
         )
 
-    @event("OperationsCeased")
+    class OperationsCeased(Aggregate.Event):
+        kind: str
+        ceased_on: str
+        reason: str
+        actor: Actor
+
+    @event(OperationsCeased)
     def _operations_ceased(self, kind: str, ceased_on: str, reason: str, actor: Actor) -> None:
-        self.status = "ceased"
+        self.status = Status.CEASED
         self.cessation = {"kind": kind, "ceased_on": ceased_on, "reason": reason}
 
     def blacklist(
@@ -298,7 +355,13 @@ class Institution(Enforcement):
             actor=actor,
         )
 
-    @event("Blacklisted")
+    class Blacklisted(Aggregate.Event):
+        reasons: list[str]
+        decision_no: str
+        listed_on: str
+        actor: Actor
+
+    @event(Blacklisted)
     def _blacklisted(
         self, reasons: list[str], decision_no: str, listed_on: str, actor: Actor
     ) -> None:
@@ -317,20 +380,30 @@ class Institution(Enforcement):
             decision_no=decision_no, removed_on=removed_on.isoformat(), actor=actor
         )
 
-    @event("RemovedFromBlacklist")
+    class RemovedFromBlacklist(Aggregate.Event):
+        decision_no: str
+        removed_on: str
+        actor: Actor
+
+    @event(RemovedFromBlacklist)
     def _removed_from_blacklist(self, decision_no: str, removed_on: str, actor: Actor) -> None:
         self.blacklisting = None
 
     def deregister(self, *, deregistered_on: date, reason: str, actor: Actor) -> None:
         """A revoked, ceased or converted institution leaves the register (注销)."""
         refuse_unless(
-            self.status in ("revoked", "ceased", "converted"),
+            self.status in (Status.REVOKED, Status.CEASED, Status.CONVERTED),
             rules.DEREGISTRATION_STATE,
             f"an institution that is {self.status} cannot be deregistered",
         )
         self._deregistered(deregistered_on=deregistered_on.isoformat(), reason=reason, actor=actor)
 
-    @event("Deregistered")
+    class Deregistered(Aggregate.Event):
+        deregistered_on: str
+        reason: str
+        actor: Actor
+
+    @event(Deregistered)
     def _deregistered(self, deregistered_on: str, reason: str, actor: Actor) -> None:
-        self.status = "deregistered"
+        self.status = Status.DEREGISTERED
         self.deregistration = {"deregistered_on": deregistered_on, "reason": reason}

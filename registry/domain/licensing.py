@@ -1,37 +1,51 @@
-"""Licensing, staff and fund supervision of an institution, and the state every part shares.
+"""Licensing, staff and fund supervision of an institution, and its identity as registered.
 
 The Institution aggregate is built in three layers by concept (``licensing`` → ``enforcement``
-→ ``institution``). Each public method checks the rules of the rule pack and raises a named
-error, then calls a private ``@event`` method whose body only sets state, so a replay never
-re-judges old decisions under new rules.
+→ ``institution``); each layer declares the state it reads and starts it when the institution
+is registered. Each public method checks the rules of the rule pack and raises a named error,
+then calls a private ``@event`` method whose body only sets state, so a replay never re-judges
+old decisions under new rules.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TypedDict
 
 from eventsourcing.domain import Aggregate, event
 
 from registry.domain import rules
-from registry.domain.errors import RuleViolation
-from registry.domain.rules import DEFAULT_RULE_PACK, Rule, RulePack
+from registry.domain.rules import DEFAULT_RULE_PACK, RulePack, refuse_unless
 from registry.domain.uscc import CreditCode
+from registry.domain.vocabulary import OPERATING, Actor, InstitutionStatus
 
-Actor = dict[str, Any]
-
-OPERATING = ("licensed", "suspended")
-CLOSED = ("deregistered",)
+Status = InstitutionStatus
 
 
-def refuse_unless(condition: bool, rule: Rule, detail: str) -> None:
-    """Raise ``RuleViolation`` naming ``rule`` when ``condition`` does not hold."""
-    if not condition:
-        raise RuleViolation(rule.id, detail)
+class Licence(TypedDict):
+    licence_no: str
+    approving_authority: str
+    valid_from: str
+    valid_to: str
+
+
+class Supervision(TypedDict):
+    mode: str
+    bank: str
+    account_no: str
+    agreement_no: str
+    reserve_fen: int | None
+
+
+class StaffMember(TypedDict):
+    name: str
+    role: str
+    qualification: str | None
+    certificate_no: str | None
 
 
 def require_decision_no(decision_no: str) -> None:
-    """Suspension, penalty and revocation are made by a numbered decision document."""
+    """Suspension, penalty, revocation and blacklisting are made by a numbered decision."""
     refuse_unless(
         bool(decision_no and decision_no.strip()),
         rules.DECISION_DOCUMENT,
@@ -41,6 +55,38 @@ def require_decision_no(decision_no: str) -> None:
 
 class Licensing(Aggregate):
     """An institution's identity, licence, staff filings and fund supervision."""
+
+    def _start_licensing(
+        self,
+        *,
+        name: str,
+        credit_code: str,
+        district_code: str,
+        address: str,
+        category: str,
+        subjects: list[str],
+        delivery: str,
+        legal_form: str,
+        legal_representative: str,
+        icp_number: str | None,
+        successor_of: str | None,
+    ) -> None:
+        """The identity the institution registered with, and no licence, funds or staff yet."""
+        self.name = name
+        self.credit_code = credit_code
+        self.district_code = district_code
+        self.address = address
+        self.category = category
+        self.subjects = list(subjects)
+        self.delivery = delivery
+        self.legal_form = legal_form
+        self.legal_representative = legal_representative
+        self.icp_number = icp_number
+        self.successor_of = successor_of
+        self.status: InstitutionStatus = Status.REGISTERED
+        self.licence: Licence | None = None
+        self.supervision: Supervision | None = None
+        self.staff: list[StaffMember] = []
 
     # -- derived facts -----------------------------------------------------------------------
 
@@ -52,20 +98,9 @@ class Licensing(Aggregate):
     def is_non_profit(self) -> bool:
         return self.legal_form == "non_profit" and CreditCode(self.credit_code).is_non_profit
 
-    @property
-    def blacklisted(self) -> bool:
-        return self.blacklisting is not None
-
-    def open_orders(self) -> list[dict[str, Any]]:
-        return [o for o in self.rectification_orders.values() if o["status"] == "open"]
-
-    def overdue_orders(self, on: date) -> list[dict[str, Any]]:
-        """Open orders whose deadline has passed by ``on``."""
-        return [o for o in self.open_orders() if date.fromisoformat(o["deadline"]) < on]
-
     def _refuse_if_closed(self) -> None:
         refuse_unless(
-            self.status not in CLOSED,
+            self.status != Status.DEREGISTERED,
             rules.CLOSED_INSTITUTION,
             "the institution is deregistered",
         )
@@ -84,7 +119,7 @@ class Licensing(Aggregate):
     ) -> None:
         """The approving bureau licenses a registered institution (办学许可证)."""
         refuse_unless(
-            self.status == "registered",
+            self.status == Status.REGISTERED,
             rules.LICENCE_STATE,
             f"a licence is issued to a registered institution, this one is {self.status}",
         )
@@ -117,7 +152,14 @@ class Licensing(Aggregate):
             actor=actor,
         )
 
-    @event("LicenceIssued")
+    class LicenceIssued(Aggregate.Event):
+        licence_no: str
+        approving_authority: str
+        valid_from: str
+        valid_to: str
+        actor: Actor
+
+    @event(LicenceIssued)
     def _licence_issued(
         self,
         licence_no: str,
@@ -126,13 +168,13 @@ class Licensing(Aggregate):
         valid_to: str,
         actor: Actor,
     ) -> None:
-        self.licence = {
-            "licence_no": licence_no,
-            "approving_authority": approving_authority,
-            "valid_from": valid_from,
-            "valid_to": valid_to,
-        }
-        self.status = "licensed"
+        self.licence = Licence(
+            licence_no=licence_no,
+            approving_authority=approving_authority,
+            valid_from=valid_from,
+            valid_to=valid_to,
+        )
+        self.status = Status.LICENSED
 
     def renew_licence(self, *, valid_to: date, actor: Actor) -> None:
         """The approving bureau extends a current licence."""
@@ -149,7 +191,11 @@ class Licensing(Aggregate):
         )
         self._licence_renewed(valid_to=valid_to.isoformat(), actor=actor)
 
-    @event("LicenceRenewed")
+    class LicenceRenewed(Aggregate.Event):
+        valid_to: str
+        actor: Actor
+
+    @event(LicenceRenewed)
     def _licence_renewed(self, valid_to: str, actor: Actor) -> None:
         assert self.licence is not None
         self.licence = {**self.licence, "valid_to": valid_to}
@@ -188,7 +234,15 @@ class Licensing(Aggregate):
             actor=actor,
         )
 
-    @event("StaffMemberFiled")
+    class StaffMemberFiled(Aggregate.Event):
+        name: str
+        role: str
+        qualification: str | None
+        certificate_no: str | None
+        serving_school_teacher: bool
+        actor: Actor
+
+    @event(StaffMemberFiled)
     def _staff_member_filed(
         self,
         name: str,
@@ -219,7 +273,7 @@ class Licensing(Aggregate):
     ) -> None:
         """Prepaid fees are put under bank custody or backed by a risk reserve (预收费监管)."""
         refuse_unless(
-            self.licence is not None and self.status in (*OPERATING, "converting"),
+            self.licence is not None and self.status in (*OPERATING, Status.CONVERTING),
             rules.SUPERVISION_LICENCE,
             f"fund supervision is set up for a licensed institution; this one is {self.status}",
         )
@@ -238,7 +292,15 @@ class Licensing(Aggregate):
             actor=actor,
         )
 
-    @event("FundSupervisionEstablished")
+    class FundSupervisionEstablished(Aggregate.Event):
+        mode: str
+        bank: str
+        account_no: str
+        agreement_no: str
+        reserve_fen: int | None
+        actor: Actor
+
+    @event(FundSupervisionEstablished)
     def _fund_supervision_established(
         self,
         mode: str,

@@ -14,7 +14,9 @@ from uuid import UUID, uuid4
 from eventsourcing.domain import Aggregate, event
 
 from registry.domain import rules
-from registry.domain.licensing import Actor, refuse_unless
+from registry.domain.errors import RuleViolation
+from registry.domain.rules import refuse_unless
+from registry.domain.vocabulary import Actor
 
 OPEN_STATES = ("opened", "assessed", "settled", "mediation_failed", "referred_to_court", "judged")
 
@@ -127,7 +129,14 @@ class RefundCase(Aggregate):
         )
         return evidence_id
 
-    @event("EvidenceAttached")
+    class EvidenceAttached(Aggregate.Event):
+        evidence_id: str
+        kind: str
+        description: str
+        sha256: str
+        actor: Actor
+
+    @event(EvidenceAttached)
     def _evidence_attached(
         self, evidence_id: str, kind: str, description: str, sha256: str, actor: Actor
     ) -> None:
@@ -170,7 +179,16 @@ class RefundCase(Aggregate):
             actor=actor,
         )
 
-    @event("UnconsumedAmountAssessed")
+    class UnconsumedAmountAssessed(Aggregate.Event):
+        amount_fen: int
+        method: str
+        irreversible_costs_fen: int
+        worksheets: list[dict[str, Any]]
+        alternatives: dict[str, int]
+        as_of_position: int
+        actor: Actor
+
+    @event(UnconsumedAmountAssessed)
     def _assessed(
         self,
         amount_fen: int,
@@ -197,21 +215,29 @@ class RefundCase(Aggregate):
         """Mediation by the bureau or a people's mediation committee: agreed, or failed."""
         self._require_state("assessed")
         if outcome == "agreed":
-            refuse_unless(
-                agreed_fen is not None and agreed_fen > 0,
-                rules.AMOUNT_POSITIVE,
-                "an agreement states the amount agreed, in fen",
-            )
+            if agreed_fen is None or agreed_fen <= 0:
+                raise RuleViolation(
+                    rules.AMOUNT_POSITIVE.id, "an agreement states the amount agreed, in fen"
+                )
             self._mediation_agreed(agreed_fen=agreed_fen, held_on=held_on.isoformat(), actor=actor)
         else:
             self._mediation_failed(held_on=held_on.isoformat(), actor=actor)
 
-    @event("MediationAgreementReached")
+    class MediationAgreementReached(Aggregate.Event):
+        agreed_fen: int
+        held_on: str
+        actor: Actor
+
+    @event(MediationAgreementReached)
     def _mediation_agreed(self, agreed_fen: int, held_on: str, actor: Actor) -> None:
         self.status = "settled"
         self.mediation = {"outcome": "agreed", "agreed_fen": agreed_fen, "held_on": held_on}
 
-    @event("MediationFailed")
+    class MediationFailed(Aggregate.Event):
+        held_on: str
+        actor: Actor
+
+    @event(MediationFailed)
     def _mediation_failed(self, held_on: str, actor: Actor) -> None:
         self.status = "mediation_failed"
         self.mediation = {"outcome": "failed", "agreed_fen": None, "held_on": held_on}
@@ -221,7 +247,12 @@ class RefundCase(Aggregate):
         self._require_state("mediation_failed")
         self._referred(court=court, referred_on=referred_on.isoformat(), actor=actor)
 
-    @event("CaseReferredToCourt")
+    class CaseReferredToCourt(Aggregate.Event):
+        court: str
+        referred_on: str
+        actor: Actor
+
+    @event(CaseReferredToCourt)
     def _referred(self, court: str, referred_on: str, actor: Actor) -> None:
         self.status = "referred_to_court"
         self.referral = {"court": court, "referred_on": referred_on}
@@ -239,7 +270,13 @@ class RefundCase(Aggregate):
             actor=actor,
         )
 
-    @event("JudgmentRecorded")
+    class JudgmentRecorded(Aggregate.Event):
+        court_case_no: str
+        awarded_fen: int
+        judged_on: str
+        actor: Actor
+
+    @event(JudgmentRecorded)
     def _judged(self, court_case_no: str, awarded_fen: int, judged_on: str, actor: Actor) -> None:
         self.status = "judged"
         self.judgment = {
@@ -275,7 +312,15 @@ class RefundCase(Aggregate):
             actor=actor,
         )
 
-    @event("RefundPaid")
+    class RefundPaid(Aggregate.Event):
+        payment_id: str
+        amount_fen: int
+        paid_on: str
+        source: str
+        allocations: dict[str, int]
+        actor: Actor
+
+    @event(RefundPaid)
     def _refund_paid(
         self,
         payment_id: str,
@@ -304,7 +349,12 @@ class RefundCase(Aggregate):
         )
         self._exported(manifest_sha256=manifest_sha256, position=position, actor=actor)
 
-    @event("CaseFileExported")
+    class CaseFileExported(Aggregate.Event):
+        manifest_sha256: str
+        position: int
+        actor: Actor
+
+    @event(CaseFileExported)
     def _exported(self, manifest_sha256: str, position: int, actor: Actor) -> None:
         self.exports.append({"manifest_sha256": manifest_sha256, "position": position})
 
@@ -313,7 +363,12 @@ class RefundCase(Aggregate):
         self._require_state("settled", "judged")
         self._closed(outcome=outcome, paid_fen=self.paid_fen, actor=actor)
 
-    @event("RefundCaseClosed")
+    class RefundCaseClosed(Aggregate.Event):
+        outcome: str
+        paid_fen: int
+        actor: Actor
+
+    @event(RefundCaseClosed)
     def _closed(self, outcome: str, paid_fen: int, actor: Actor) -> None:
         self.status = "closed"
         self.closure = {"outcome": outcome, "paid_fen": paid_fen}
@@ -323,7 +378,11 @@ class RefundCase(Aggregate):
         self._require_state(*OPEN_STATES)
         self._withdrawn(reason=reason, actor=actor)
 
-    @event("RefundCaseWithdrawn")
+    class RefundCaseWithdrawn(Aggregate.Event):
+        reason: str
+        actor: Actor
+
+    @event(RefundCaseWithdrawn)
     def _withdrawn(self, reason: str, actor: Actor) -> None:
         self.status = "withdrawn"
         self.closure = {"outcome": "withdrawn", "reason": reason}

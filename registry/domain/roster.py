@@ -18,11 +18,17 @@ class ContractRoster(Aggregate):
     def create_id(institution_id: UUID) -> UUID:
         return uuid5(NAMESPACE_URL, f"/institutions/{institution_id}/contracts")
 
-    @event("RosterOpened")
+    class RosterOpened(Aggregate.Created):
+        institution_id: UUID
+
+    @event(RosterOpened)
     def __init__(self, institution_id: UUID) -> None:
         self.institution_id = institution_id
         self.contract_ids: list[UUID] = []
 
-    @event("ContractEnrolled")
+    class ContractEnrolled(Aggregate.Event):
+        contract_id: UUID
+
+    @event(ContractEnrolled)
     def enrol(self, contract_id: UUID) -> None:
         self.contract_ids.append(contract_id)

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, time
 
+from registry.domain.errors import RuleViolation
+
 RULE_PACK_VERSION = "2025.1"
 
 
@@ -20,6 +22,12 @@ class Rule:
     id: str
     statement: str
     refuses: bool = True
+
+
+def refuse_unless(condition: bool, rule: Rule, detail: str) -> None:
+    """Raise ``RuleViolation`` naming ``rule`` when ``condition`` does not hold."""
+    if not condition:
+        raise RuleViolation(rule.id, detail)
 
 
 # Institution: regulator decisions, refused when a rule fails (DESIGN.md §4, Institution).

@@ -8,7 +8,8 @@ from datetime import datetime
 from typing import Any, ClassVar
 from uuid import UUID
 
-from sqlalchemy import BigInteger, Column, Connection, MetaData, String, Table
+from sqlalchemy import BigInteger, Column, Connection, Executable, MetaData, String, Table
+from sqlalchemy.dialects import postgresql, sqlite
 
 metadata = MetaData()
 
@@ -101,14 +102,17 @@ def upsert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> No
     """Insert rows, replacing those whose primary key exists (one statement, both dialects)."""
     if not rows:
         return
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
     keys = [c.name for c in table.primary_key.columns]
-    statement = dialect_insert(table)
-    statement = statement.on_conflict_do_update(
-        index_elements=keys,
-        set_={c.name: statement.excluded[c.name] for c in table.columns if c.name not in keys},
-    )
+    if conn.dialect.name == "postgresql":
+        pg = postgresql.insert(table)
+        statement: Executable = pg.on_conflict_do_update(
+            index_elements=keys,
+            set_={c.name: pg.excluded[c.name] for c in table.columns if c.name not in keys},
+        )
+    else:
+        lite = sqlite.insert(table)
+        statement = lite.on_conflict_do_update(
+            index_elements=keys,
+            set_={c.name: lite.excluded[c.name] for c in table.columns if c.name not in keys},
+        )
     conn.execute(statement, list(rows))

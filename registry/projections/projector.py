@@ -13,11 +13,11 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
 
 from eventsourcing.persistence import Notification
 from sqlalchemy import Engine, insert, select, update
 
+from registry.adapters.eventlog import LogReader
 from registry.projections.base import (
     ENVELOPE,
     Fact,
@@ -26,9 +26,6 @@ from registry.projections.base import (
     metadata,
     projection_positions,
 )
-
-if TYPE_CHECKING:
-    from registry.application import Registry
 
 log = logging.getLogger("registry.projector")
 
@@ -41,12 +38,12 @@ def event_type(topic: str) -> str:
 class Projector:
     def __init__(
         self,
-        registry: Registry,
+        log_reader: LogReader,
         engine: Engine,
         projections: Sequence[Projection],
         batch_size: int = 5000,
     ) -> None:
-        self.registry = registry
+        self.log = log_reader
         self.engine = engine
         self.projections = {p.name: p for p in projections}
         self.batch_size = batch_size
@@ -122,17 +119,15 @@ class Projector:
 
     def _catch_up(self, progress: Callable[[int, int], None] | None) -> int:
         total = 0
-        head = self.registry.recorder.max_notification_id() or 0
+        head = self.log.head()
         while True:
             positions = self.positions()
             start = min(positions.values(), default=head)
             if start >= head:
-                head = self.registry.recorder.max_notification_id() or 0
+                head = self.log.head()
                 if start >= head:
                     return total
-            notifications = self.registry.recorder.select_notifications(
-                start=start + 1, limit=self.batch_size
-            )
+            notifications = self.log.read(start=start + 1, limit=self.batch_size)
             if not notifications:
                 return total
             facts = self._decode(notifications)
@@ -148,7 +143,7 @@ class Projector:
             kind = event_type(n.topic)
             if kind not in self.wanted_types:
                 continue
-            domain_event = self.registry.mapper.to_domain_event(n)
+            domain_event = self.log.decode(n)
             state = domain_event.__dict__
             facts.append(
                 Fact(

@@ -166,7 +166,7 @@ class ReadModels:
         """Institutions by name substring and filters; only legitimate ones unless a status is
         asked for. Ordered by name, then id, for stable cursor paging."""
         t = pub.institutions
-        where = []
+        where: list[ColumnElement[bool]] = []
         if q:
             escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             where.append(t.c.name.like(f"%{escaped}%", escape="\\"))
@@ -376,7 +376,7 @@ class ReadModels:
     ) -> list[dict[str, Any]]:
         """Cases, newest first by opening position; ``districts`` None means every district."""
         t = rc.cases
-        where = []
+        where: list[ColumnElement[bool]] = []
         if districts is not None:
             where.append(t.c.district_code.in_(districts))
         if institution_id:

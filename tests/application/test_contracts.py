@@ -16,12 +16,12 @@ from uuid import UUID, uuid4
 import pytest
 from sqlalchemy import delete
 
+from registry.adapters.store import process_positions
 from registry.bootstrap import Services
 from registry.domain.clock import SHANGHAI
 from registry.domain.errors import Conflict, Forbidden, RuleViolation
 from registry.domain.principal import Principal
 from registry.domain.uscc import check_character
-from registry.store import process_positions
 
 # 北京市海淀区教育委员会 and the custody feeds of two districts.
 HAIDIAN = Principal(id="key-hd-jw", role="regulator", districts=("110108",), name="海淀区教委")

@@ -44,8 +44,16 @@ def other(cli: CommandLine, settings: Settings, tmp_path: Path) -> Iterator[Comm
 
 def scale_demo(cli: CommandLine, *extra: str) -> str:
     result = cli(
-        "demo", "--institutions", str(N), "--contracts-per-institution", "2",
-        "--seed", str(SEED), "--batch-events", "60", *extra,
+        "demo",
+        "--institutions",
+        str(N),
+        "--contracts-per-institution",
+        "2",
+        "--seed",
+        str(SEED),
+        "--batch-events",
+        "60",
+        *extra,
     )
     assert result.exit_code == 0, result.output
     return result.stdout

@@ -27,7 +27,7 @@ from registry.projections.base import ProjectionFailed, metadata, projection_pos
 from registry.projections.projector import ConcurrentProjector, event_type
 from registry.projections.public_register import PublicRegister
 from registry.projections.refund_tracking import contracts as rt_contracts
-from registry.projections.runner import ProjectorRunner
+from registry.runner import ProjectorRunner
 from registry.settings import Settings
 
 ADMIN = Principal(id="key-admin", role="admin", name="市教委信息中心")

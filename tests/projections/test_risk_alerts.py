@@ -24,7 +24,7 @@ from registry.domain.rules import DEFAULT_RULE_PACK
 from registry.domain.uscc import check_character
 from registry.projections import refund_tracking as rt
 from registry.projections import risk_alerts as risk
-from registry.projections.runner import ProjectorRunner
+from registry.runner import ProjectorRunner
 
 HAIDIAN = Principal(id="key-hd-jw", role="regulator", districts=("110108",), name="海淀区教委")
 HAIDIAN_BANK = Principal(

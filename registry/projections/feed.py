@@ -8,26 +8,23 @@ scoping never guesses.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import Engine, select
 
+from registry.adapters.eventlog import LogReader
 from registry.domain.principal import Principal
 from registry.privacy import mask_personal
 from registry.projections.base import ENVELOPE
-from registry.projections.projector import event_type
+from registry.projections.projector import Projector, event_type
 from registry.projections.stream_districts import StreamDistricts, stream_districts
-
-if TYPE_CHECKING:
-    from registry.application import Registry
-    from registry.projections.projector import Projector
 
 FEED_ROLES = ("regulator",)
 
 
 class ChangeFeed:
-    def __init__(self, registry: Registry, engine: Engine, projector: Projector) -> None:
-        self.registry = registry
+    def __init__(self, log_reader: LogReader, engine: Engine, projector: Projector) -> None:
+        self.log = log_reader
         self.engine = engine
         self.projector = projector
 
@@ -35,9 +32,7 @@ class ChangeFeed:
         """Events after ``after`` the principal may see, and the position to continue from."""
         principal.require(FEED_ROLES)
         indexed = self.projector.positions().get(StreamDistricts.name, 0)
-        notifications = self.registry.recorder.select_notifications(
-            start=after + 1, limit=limit, stop=indexed
-        )
+        notifications = self.log.read(start=after + 1, limit=limit, stop=indexed)
         if not notifications:
             return {"items": [], "last_position": after, "next_cursor": None}
         districts = self._districts({str(n.originator_id) for n in notifications})
@@ -51,7 +46,7 @@ class ChangeFeed:
                     continue
             elif not principal.covers(district):
                 continue
-            domain_event = self.registry.mapper.to_domain_event(n)
+            domain_event = self.log.decode(n)
             data = {k: v for k, v in domain_event.__dict__.items() if k not in ENVELOPE}
             actor = data.pop("actor", {})
             data = mask_personal(data)

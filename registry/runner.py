@@ -14,14 +14,14 @@ from __future__ import annotations
 import logging
 import threading
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import Any
 
+import psycopg
+
+from registry.bootstrap import Services
 from registry.domain.clock import today
 from registry.domain.principal import SYSTEM
 from registry.projections.projector import ConcurrentProjector
-
-if TYPE_CHECKING:
-    from registry.bootstrap import Services
 
 log = logging.getLogger("registry.projector")
 
@@ -81,13 +81,11 @@ class ProjectorRunner:
             self.services.registry.review_day(SYSTEM, day)
         self._reviewed = day
 
-    def _listener(self):  # type: ignore[no-untyped-def]
+    def _listener(self) -> psycopg.Connection[Any] | None:
         """A LISTEN connection on the event store's channel (PostgreSQL only)."""
         settings = self.services.settings
         if settings.backend != "postgresql":
             return None
-        import psycopg
-
         env = settings.eventsourcing_env()
         conn = psycopg.connect(
             dbname=env["POSTGRES_DBNAME"],
@@ -97,11 +95,11 @@ class ProjectorRunner:
             password=env["POSTGRES_PASSWORD"] or None,
             autocommit=True,
         )
-        channel = self.services.registry.recorder.channel_name  # type: ignore[attr-defined]
+        channel = self.services.registry.store.recorder.channel_name  # type: ignore[attr-defined]
         conn.execute(f'LISTEN "{channel}"')
         return conn
 
-    def _wait(self, listener) -> None:  # type: ignore[no-untyped-def]
+    def _wait(self, listener: psycopg.Connection[Any] | None) -> None:
         if listener is None:
             self._stop.wait(self.poll)
             return

@@ -16,8 +16,8 @@ from typing import Any
 from sqlalchemy import Engine, and_, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from registry.adapters.store import idempotency_records
 from registry.domain.errors import Conflict, InvalidInput
-from registry.store import idempotency_records
 
 
 @dataclass(frozen=True)

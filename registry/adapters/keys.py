@@ -10,10 +10,10 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine, insert, select, update
 
+from registry.adapters.store import api_keys
 from registry.domain.districts import is_district_code
 from registry.domain.errors import InvalidInput, NotFound, Unauthenticated
 from registry.domain.principal import Principal
-from registry.store import api_keys
 
 ISSUABLE_ROLES = ("regulator", "feed", "court", "admin")
 DISTRICT_SCOPED_ROLES = ("regulator", "feed")

@@ -10,25 +10,25 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable, Sequence
 from datetime import date
-from typing import TYPE_CHECKING
 from uuid import UUID
 
+from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 from eventsourcing.utils import get_topic
 from sqlalchemy import Engine, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from registry.domain.institution import Institution
+from registry.adapters.eventlog import LogReader
+from registry.adapters.store import process_positions
+from registry.domain.contract import TrainingContract
+from registry.domain.events import OperationsCeased
 from registry.domain.principal import SYSTEM
-from registry.store import process_positions
-
-if TYPE_CHECKING:
-    from registry.application import Registry
 
 log = logging.getLogger("registry.reactions")
 
-CESSATION_TOPIC = get_topic(Institution.OperationsCeased)  # type: ignore[attr-defined]
+CESSATION_TOPIC = get_topic(OperationsCeased)
 
 
 class ContractFreezer:
@@ -36,8 +36,16 @@ class ContractFreezer:
 
     name = "contract_freezer"
 
-    def __init__(self, registry: Registry, engine: Engine) -> None:
-        self.registry = registry
+    def __init__(
+        self,
+        log_reader: LogReader,
+        contracts_of: Callable[[UUID], Sequence[TrainingContract]],
+        save: Callable[..., object],
+        engine: Engine,
+    ) -> None:
+        self.log_reader = log_reader
+        self.contracts_of = contracts_of
+        self.save: Callable[..., object] = save
         self.engine = engine
         self._lock = threading.Lock()
 
@@ -69,15 +77,15 @@ class ContractFreezer:
         with self._lock:
             handled = 0
             while True:
-                batch = self.registry.recorder.select_notifications(
+                batch = self.log_reader.read(
                     start=self.position() + 1, limit=limit, topics=[CESSATION_TOPIC]
                 )
                 for notification in batch:
-                    ceased = self.registry.mapper.to_domain_event(notification)
-                    if ceased.kind == "abnormal":  # type: ignore[attr-defined]
+                    ceased = self.log_reader.decode(notification)
+                    if isinstance(ceased, OperationsCeased) and ceased.kind == "abnormal":
                         self._freeze_contracts(
                             ceased.originator_id,
-                            date.fromisoformat(ceased.ceased_on),  # type: ignore[attr-defined]
+                            date.fromisoformat(ceased.ceased_on),
                             notification.id,
                         )
                     self._record_position(notification.id)
@@ -87,10 +95,9 @@ class ContractFreezer:
 
     def _freeze_contracts(self, institution_id: UUID, ceased_on: date, position: int) -> None:
         for _attempt in range(10):
-            contracts = self.registry.contracts_of(institution_id)
-            changed = [
+            changed: list[Aggregate] = [
                 c
-                for c in contracts
+                for c in self.contracts_of(institution_id)
                 if c.freeze(
                     reason="the institution ceased operating abnormally",
                     frozen_on=ceased_on,
@@ -101,7 +108,7 @@ class ContractFreezer:
             if not changed:
                 return
             try:
-                self.registry.save(*changed)
+                self.save(*changed)
             except IntegrityError:  # a feed wrote to one of them meanwhile: read them again
                 continue
             log.info("froze %d contract(s) of institution %s", len(changed), institution_id)

@@ -7,18 +7,41 @@ and decodes each row with the application's own mapper.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 from uuid import UUID
 
-from eventsourcing.application import Application
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.domain import DomainEvent
+from eventsourcing.persistence import Notification, StoredEvent
 from sqlalchemy import Engine, text
 
 from registry.settings import Settings
 
+# The library names the PostgreSQL event table after the application ("Registry").
+POSTGRES_EVENTS_TABLE = "registry_events"
+
 ENVELOPE = {"originator_id", "originator_version", "timestamp", "originator_topic", "actor"}
+
+
+class LogReader(Protocol):
+    """What a follower of the notification log needs: the head, a batch, and decoding."""
+
+    def head(self) -> int:
+        """The last position written (0 when the log is empty)."""
+        ...
+
+    def read(
+        self, start: int, limit: int, topics: Sequence[str] = (), stop: int | None = None
+    ) -> Sequence[Notification]:
+        """Up to ``limit`` notifications from position ``start`` on (of ``topics`` only, if
+        given, and none after ``stop``)."""
+        ...
+
+    def decode(self, notification: StoredEvent) -> DomainEvent:
+        """The domain event a stored event or notification holds."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -35,24 +58,26 @@ class LoggedEvent:
 
 
 class EventLog:
-    def __init__(self, app: Application[UUID], engine: Engine, settings: Settings) -> None:
-        self.app = app
+    """An aggregate's events with their positions, read from the event table by stream."""
+
+    def __init__(self, log: LogReader, engine: Engine, settings: Settings) -> None:
+        self.log = log
         self.engine = engine
+        # SQLite keeps ids as hex text, PostgreSQL as uuid.
+        self.id_as_hex = settings.backend == "sqlite"
         if settings.backend == "sqlite":
             self.sql = text(
                 "SELECT rowid AS position, originator_id, originator_version, topic, state "
                 "FROM stored_events WHERE originator_id = :id AND originator_version > :after "
                 "ORDER BY originator_version LIMIT :limit"
             )
-            self.id_param = lambda u: u.hex
         else:
-            table = f"{app.name.lower()}_events"
+            table = POSTGRES_EVENTS_TABLE
             self.sql = text(
                 "SELECT notification_id AS position, originator_id, originator_version, topic, "
                 f"state FROM {table} WHERE originator_id = :id AND originator_version > :after "
                 "ORDER BY originator_version LIMIT :limit"
             )
-            self.id_param = lambda u: u
 
     def events(
         self, originator_id: UUID, after_version: int = 0, limit: int = 1000
@@ -60,7 +85,11 @@ class EventLog:
         with self.engine.connect() as conn:
             rows = conn.execute(
                 self.sql,
-                {"id": self.id_param(originator_id), "after": after_version, "limit": limit},
+                {
+                    "id": originator_id.hex if self.id_as_hex else originator_id,
+                    "after": after_version,
+                    "limit": limit,
+                },
             ).all()
         return [self._decode(originator_id, row) for row in rows]
 
@@ -71,7 +100,7 @@ class EventLog:
             topic=row.topic,
             state=bytes(row.state),
         )
-        domain_event = self.app.mapper.to_domain_event(stored)
+        domain_event = self.log.decode(stored)
         state = dict(domain_event.__dict__)
         return LoggedEvent(
             position=int(row.position),

@@ -1,0 +1,85 @@
+"""Views for regulators: refund tracking, the change feed, risk alerts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+
+class ContractFigures(BaseModel):
+    contract_id: str
+    status: str
+    consumed_lessons: int
+    collected_fen: int
+    consumed_value_fen: int
+    released_fen: int
+    refunded_fen: int
+    unconsumed_fen: int
+    escrow_balance_fen: int
+    coverage_ratio: float | None
+
+
+class RefundTracking(BaseModel):
+    institution_id: str
+    collected_fen: int
+    consumed_value_fen: int
+    released_fen: int
+    refunded_fen: int
+    unconsumed_fen: int
+    escrow_balance_fen: int
+    coverage_ratio: float | None
+    open_contracts: int
+    open_refund_cases: int
+    contracts: list[ContractFigures]
+
+
+class FeedItem(BaseModel):
+    position: int
+    stream_id: str
+    version: int
+    type: str
+    district_code: str | None = Field(
+        description="null for the registry's own streams (clock, rosters)"
+    )
+    recorded_at: datetime
+    actor: dict[str, Any]
+    data: dict[str, Any]
+
+
+class FeedPage(BaseModel):
+    items: list[FeedItem]
+    last_position: int
+    next_cursor: str | None
+
+
+class RiskAlert(BaseModel):
+    """A risk signal raised on an institution (DESIGN.md §5), with what raised it."""
+
+    id: str
+    institution_id: str
+    district_code: str
+    signal: Literal[
+        "coverage",
+        "compliance_breach",
+        "prepaid_inflow_spike",
+        "rectification_overdue",
+        "licence_expiring",
+        "abnormal_closure",
+        "complaint_surge",
+    ]
+    subject: str | None = Field(description="the contract, rectification order or licence")
+    level: Literal["yellow", "red"]
+    rule: str
+    rule_version: str
+    metrics: dict[str, Any] = Field(description="the figures the signal was judged on")
+    event_positions: list[int] = Field(description="log positions of the events behind it")
+    raised_at: datetime
+    status: Literal["open", "resolved"]
+    resolved_at: datetime | None
+
+
+class RiskAlertPage(BaseModel):
+    items: list[RiskAlert]
+    next_cursor: str | None

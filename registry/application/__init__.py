@@ -1,0 +1,1 @@
+"""The application layer: typed commands in, plain data out (see ``registry.py``)."""

@@ -1,0 +1,190 @@
+"""The small core every command module builds on: the event store and the one command path.
+
+A command goes one way, whoever sends it (API, command line, client, demo): find its handler,
+load the aggregate it acts on, authorise the principal for the aggregate's district, check the
+version the caller last saw (``If-Match``), run the aggregate's command, save everything it
+changed in one transaction, and answer a ``WriteResult`` with the log position.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate, DomainEvent
+from eventsourcing.persistence import IntegrityError, Notification, StoredEvent
+
+from registry.application.results import WriteResult
+from registry.domain.clock import today
+from registry.domain.commands import Command
+from registry.domain.errors import Conflict, Forbidden, NotFound
+from registry.domain.principal import Principal
+from registry.domain.vocabulary import Actor
+
+A = TypeVar("A", bound=Aggregate)
+C = TypeVar("C", bound=Command)
+C_contra = TypeVar("C_contra", bound=Command, contravariant=True)
+
+Roles = tuple[str, ...]
+
+
+class EventStore(Application[UUID]):
+    """The ``eventsourcing`` application: event store, repository and notification log."""
+
+    # The library's name for the application; it also names the PostgreSQL event table
+    # (``registry_events``), so it stays what it was when the first log was written.
+    name = "Registry"
+    env: ClassVar[dict[str, str]] = {"AGGREGATE_CACHE_MAXSIZE": "5000"}
+
+    def load(self, cls: type[A], aggregate_id: UUID, what: str) -> A:
+        """The aggregate, or ``NotFound`` naming ``what`` was looked for."""
+        try:
+            aggregate: object = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            raise NotFound(f"no {what} {aggregate_id}") from None
+        if not isinstance(aggregate, cls):
+            raise NotFound(f"no {what} {aggregate_id}")
+        return aggregate
+
+    def find(self, cls: type[A], aggregate_id: UUID) -> A | None:
+        """The aggregate if it exists (and is a ``cls``), else ``None``."""
+        try:
+            aggregate: object = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return None
+        return aggregate if isinstance(aggregate, cls) else None
+
+    # -- the notification log, as followers read it (``LogReader``) ----------------------------
+
+    def head(self) -> int:
+        """The last position of the notification log (0 when it is empty)."""
+        return self.recorder.max_notification_id() or 0
+
+    def read(
+        self, start: int, limit: int, topics: Sequence[str] = (), stop: int | None = None
+    ) -> Sequence[Notification]:
+        return self.recorder.select_notifications(
+            start=start, limit=limit, stop=stop, topics=topics
+        )
+
+    def decode(self, notification: StoredEvent) -> DomainEvent:
+        event = self.mapper.to_domain_event(notification)
+        if not isinstance(event, DomainEvent):
+            raise TypeError(f"position holds no domain event: {notification.topic}")
+        return event
+
+    def save_all(self, head: Aggregate, *others: Aggregate) -> WriteResult:
+        """Save atomically; a concurrent writer that got there first makes this a 409."""
+        try:
+            recordings = self.save(head, *others)
+        except IntegrityError:
+            raise Conflict(
+                "the record was changed by another request at the same time; read it and retry"
+            ) from None
+        return WriteResult(head.id, head.version, recordings[-1].notification.id)
+
+
+@dataclass
+class Context:
+    """What a handler may use besides the aggregate it acts on."""
+
+    principal: Principal
+    store: EventStore
+    today: date
+    # Other aggregates the command changes, saved in the same transaction.
+    also_save: list[Aggregate] = field(default_factory=list)
+    # Values the answer carries besides id, version and position (a new inspection's id).
+    extra: dict[str, Any] = field(default_factory=dict)
+    # What runs once the save has committed (reactions of the registry to this change).
+    after_save: list[Callable[[], None]] = field(default_factory=list)
+    authorised: bool = False
+
+    @property
+    def actor(self) -> Actor:
+        return self.principal.as_actor()
+
+    def authorise(self, roles: Roles, district_code: str | None) -> None:
+        """Refuse unless the principal has one of ``roles`` for ``district_code``."""
+        self.principal.require(roles, district_code)
+        self.authorised = True
+
+    def load(self, cls: type[A], aggregate_id: UUID, what: str) -> A:
+        return self.store.load(cls, aggregate_id, what)
+
+
+class Handler(Protocol[C_contra]):
+    """Runs one kind of command for a principal, answering what was written."""
+
+    def __call__(
+        self, principal: Principal, command: C_contra, expected_version: int | None
+    ) -> WriteResult: ...
+
+
+@dataclass(frozen=True)
+class Change(Generic[C, A]):
+    """A command on an existing aggregate: the aggregate's class, who may, and what it does."""
+
+    store: EventStore
+    aggregate: type[A]
+    what: str
+    roles: Roles
+    run: Callable[[A, C, Context], None]
+
+    def __call__(
+        self, principal: Principal, command: C, expected_version: int | None
+    ) -> WriteResult:
+        target: UUID = getattr(command, "target")  # noqa: B009 (every change command has one)
+        aggregate = self.store.load(self.aggregate, target, self.what)
+        ctx = Context(principal, self.store, today())
+        ctx.authorise(self.roles, getattr(aggregate, "district_code", None))
+        if expected_version is not None and expected_version != aggregate.version:
+            raise Conflict(
+                f"version {expected_version} is stale; the record is at version {aggregate.version}"
+            )
+        self.run(aggregate, command, ctx)
+        return finish(self.store, ctx, aggregate)
+
+
+@dataclass(frozen=True)
+class Create(Generic[C, A]):
+    """A command that creates an aggregate; the handler authorises (it knows the district).
+
+    A save that collides with another writer is run again from the start, ``attempts`` times
+    in all (signing a contract extends the institution's roster, which others extend too);
+    ``conflict`` words the 409 of the last collision.
+    """
+
+    store: EventStore
+    run: Callable[[C, Context], A]
+    attempts: int = 1
+    conflict: Callable[[A], str] | None = None
+
+    def __call__(
+        self, principal: Principal, command: C, expected_version: int | None
+    ) -> WriteResult:
+        for attempt in range(1, self.attempts + 1):
+            ctx = Context(principal, self.store, today())
+            created = self.run(command, ctx)
+            try:
+                return finish(self.store, ctx, created)
+            except Conflict:
+                if attempt < self.attempts:
+                    continue
+                if self.conflict is None:
+                    raise
+                raise Conflict(self.conflict(created)) from None
+        raise AssertionError("unreachable: the last attempt returns or raises")
+
+
+def finish(store: EventStore, ctx: Context, head: Aggregate) -> WriteResult:
+    """Save the command's aggregates together, then run what waits on the commit."""
+    if not ctx.authorised:  # every path authorises before it writes; never save unchecked
+        raise Forbidden("the command was not authorised")
+    result = store.save_all(head, *ctx.also_save)
+    for reaction in ctx.after_save:
+        reaction()
+    return WriteResult(result.id, result.version, result.position, ctx.extra or None)

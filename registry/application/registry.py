@@ -1,0 +1,124 @@
+"""The one application service the API, the command line and the demo call.
+
+Commands go in as typed values (``registry.domain.commands``) through ``execute``; queries
+answer plain data, never aggregates. The service is composed of a small core (the event store
+and the command path) and one module per aggregate for its commands and its reads.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Engine
+
+from registry.adapters.eventlog import EventLog, LoggedEvent
+from registry.application import cases, contracts, institutions
+from registry.application.case_views import CaseQueries
+from registry.application.clock import Clock
+from registry.application.contract_views import ContractQueries
+from registry.application.core import EventStore, Handler
+from registry.application.institution_views import InstitutionQueries
+from registry.application.reactions import ContractFreezer
+from registry.application.results import WriteResult
+from registry.application.rosters import contracts_of, open_contract_count
+from registry.domain.commands import Command
+from registry.domain.commands.cases import RecordCaseFileExport
+from registry.domain.errors import InvalidInput
+from registry.domain.principal import Principal
+from registry.domain.unconsumed import POOLED
+from registry.settings import Settings
+
+
+class Registry:
+    """Commands of regulators, feeds and courts; queries of the write model."""
+
+    def __init__(self, settings: Settings, engine: Engine) -> None:
+        self.settings = settings
+        self.store = EventStore(env=settings.eventsourcing_env())
+        self.event_log = EventLog(self.store, engine, settings)
+        self.contract_freezer = ContractFreezer(
+            self.store, lambda i: contracts_of(self.store, i), self.store.save, engine
+        )
+        self._handlers: dict[type[Any], Handler[Any]] = {
+            **institutions.handlers(
+                self.store,
+                open_contracts=lambda i: open_contract_count(self.store, i),
+                freeze_contracts=lambda: self._freeze_contracts(),
+            ),
+            **contracts.handlers(self.store),
+            **cases.handlers(self.store),
+        }
+        self._institutions = InstitutionQueries(self.store, self.event_log)
+        self._contracts = ContractQueries(self.store, self.event_log)
+        self._cases = CaseQueries(self.store, self.event_log, self._handlers[RecordCaseFileExport])
+        self.clock = Clock(self.store)
+
+    def _freeze_contracts(self) -> None:
+        self.contract_freezer.run_once()
+
+    def close(self) -> None:
+        self.store.close()
+
+    # -- commands ----------------------------------------------------------------------------
+
+    def execute(
+        self, principal: Principal, command: Command, *, expected_version: int | None = None
+    ) -> WriteResult:
+        """Run one command for ``principal``; ``expected_version`` is the caller's If-Match."""
+        handler = self._handlers.get(type(command))
+        if handler is None:
+            raise InvalidInput(f"{type(command).__name__} is not a command of the registry")
+        return handler(principal, command, expected_version)
+
+    # -- institutions ------------------------------------------------------------------------
+
+    def institution(
+        self, principal: Principal, institution_id: UUID, as_of: date | None = None
+    ) -> dict[str, Any]:
+        """The regulator view now, or as the registry knew it at the end of ``as_of``."""
+        return self._institutions.institution(principal, institution_id, as_of)
+
+    def institution_events(
+        self, principal: Principal, institution_id: UUID, after_version: int = 0, limit: int = 50
+    ) -> list[LoggedEvent]:
+        return self._institutions.events(principal, institution_id, after_version, limit)
+
+    def institution_district(self, institution_id: UUID) -> str:
+        return self._institutions.district(institution_id)
+
+    # -- contracts ---------------------------------------------------------------------------
+
+    def contract(
+        self, principal: Principal, contract_id: UUID, method: str = POOLED
+    ) -> dict[str, Any]:
+        return self._contracts.contract(principal, contract_id, method)
+
+    def contract_ledger(
+        self, principal: Principal, contract_id: UUID, after_version: int = 0, limit: int = 50
+    ) -> list[LoggedEvent]:
+        return self._contracts.ledger(principal, contract_id, after_version, limit)
+
+    # -- refund cases and the case file ------------------------------------------------------
+
+    def refund_case(self, principal: Principal, case_id: UUID) -> dict[str, Any]:
+        return self._cases.refund_case(principal, case_id)
+
+    def case_file_bundle(
+        self, principal: Principal, case_id: UUID, position: int | None = None
+    ) -> dict[str, Any]:
+        return self._cases.case_file_bundle(principal, case_id, position)
+
+    def export_case_file(
+        self, principal: Principal, case_id: UUID, position: int | None = None
+    ) -> tuple[bytes, dict[str, Any], WriteResult]:
+        return self._cases.export_case_file(principal, case_id, position)
+
+    # -- the registry's clock ----------------------------------------------------------------
+
+    def review_day(self, principal: Principal, on: date) -> WriteResult | None:
+        return self.clock.review_day(principal, on)
+
+    def last_reviewed_day(self) -> date | None:
+        return self.clock.last_reviewed_day()
