@@ -22,9 +22,9 @@ from eventsourcing.domain import Aggregate, event
 from fastapi import FastAPI, HTTPException
 from sqlalchemy import select
 
+from registry.adapters.store import create_db_engine
 from registry.projections.public_register import institutions
 from registry.settings import Settings
-from registry.adapters.store import create_db_engine
 
 
 class Note(Aggregate):

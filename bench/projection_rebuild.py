@@ -29,8 +29,8 @@ from eventsourcing.projection import Projection, ProjectionRunner
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteTrackingRecorder
 from psycopg.sql import SQL, Identifier
 
-from bench.generate import generate
 from registry.bootstrap import build_services
+from registry.demo.generate import generate
 from registry.settings import Settings
 
 PG_URL = "postgresql://postgres@127.0.0.1:5432/test"

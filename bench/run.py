@@ -44,9 +44,9 @@ from sqlalchemy import select
 
 from bench.loadgen import LoadResult, Request, run_load, summary
 from bench.servers import Server, baseline_command, registry_command, serve
-from cli.demo_scale import load
-from cli.scale_data import BRANDS, PLACES, SUBJECTS
 from registry.bootstrap import build_services
+from registry.demo.scale_identity import BRANDS, PLACES, SUBJECTS
+from registry.demo.scale_load import load
 from registry.projections import public_register as pub
 from registry.settings import Settings
 
@@ -111,7 +111,7 @@ def prepare(settings: Settings, institutions: int, seed: int, contracts: int) ->
         with services.engine.connect() as conn:
             rows = conn.execute(select(t.c.id, t.c.status)).all()
         _, secret = services.keys.create("regulator", [p.code for p in PLACES], "bench writer")
-        head = services.registry.recorder.max_notification_id() or 0
+        head = services.registry.store.head()
     finally:
         services.close()
     return {
@@ -148,8 +148,12 @@ def search_urls(rng: random.Random, count: int) -> list[str]:
 # -- scenarios -------------------------------------------------------------------------------
 
 
-def cycle(paths: list[str], method: str = "GET", headers: dict[str, str] | None = None,
-          body: Callable[[int], bytes] | None = None) -> Callable[[int], Request]:
+def cycle(
+    paths: list[str],
+    method: str = "GET",
+    headers: dict[str, str] | None = None,
+    body: Callable[[int], bytes] | None = None,
+) -> Callable[[int], Request]:
     hdrs = headers or {}
 
     def make(n: int) -> Request:
@@ -159,7 +163,10 @@ def cycle(paths: list[str], method: str = "GET", headers: dict[str, str] | None 
 
 
 def measure(
-    server: Server, make: Callable[[int], Request], connections: int, duration: float,
+    server: Server,
+    make: Callable[[int], Request],
+    connections: int,
+    duration: float,
     revalidate: bool = False,
 ) -> LoadResult:
     return run_load(
@@ -208,10 +215,16 @@ def read_path(
         # Warm both up (imports, pools, plans, the hot pages) before anything is measured.
         measure(base, cycle([f"/baseline/institutions/{i}" for i in hot]), conns, args.warmup)
         # Every hot page and every search once (as the traffic before the measurement would).
-        run_load(reg.port, cycle([page + i for i in hot]), connections=conns, duration=300,
-                 max_requests=len(hot))
-        run_load(reg.port, cycle(searches), connections=conns, duration=300,
-                 max_requests=len(searches))
+        run_load(
+            reg.port,
+            cycle([page + i for i in hot]),
+            connections=conns,
+            duration=300,
+            max_requests=len(hot),
+        )
+        run_load(
+            reg.port, cycle(searches), connections=conns, duration=300, max_requests=len(searches)
+        )
         reg.reset_peak_rss()
         cold_at = 0
         for _ in range(args.runs):
@@ -260,12 +273,18 @@ def write_path(
     with (
         serve("baseline", baseline_command(), env, "/docs", LOGS / "baseline.log") as base,
         serve("registry", registry_command(), env, "/health", LOGS / "registry.log") as reg,
-        serve("registry", registry_command(no_projector=True), env, "/health",
-              LOGS / "registry-no-projector.log") as split,
+        serve(
+            "registry",
+            registry_command(no_projector=True),
+            env,
+            "/health",
+            LOGS / "registry-no-projector.log",
+        ) as split,
         projector_process(env) as _projector,
     ):
-        base_make = cycle(["/baseline/events"], "POST", {"Content-Type": "application/json"},
-                          lambda n: b"{}")
+        base_make = cycle(
+            ["/baseline/events"], "POST", {"Content-Type": "application/json"}, lambda n: b"{}"
+        )
         offset = [0]
 
         def reg_make(n: int) -> Request:
@@ -284,12 +303,15 @@ def write_path(
                     result = measure(server, reg_make, clients, args.duration)
                     offset[0] += result.requests
                     runs[name].append(result)
-            out[f"baseline_{clients}"] = describe(f"baseline: save one event, {clients} cl.",
-                                                  runs["baseline"])
-            out[f"registry_{clients}"] = describe(f"record inspection, {clients} cl.",
-                                                  runs["registry"])
-            out[f"split_{clients}"] = describe(f"  same, projector apart, {clients} cl.",
-                                               runs["split"])
+            out[f"baseline_{clients}"] = describe(
+                f"baseline: save one event, {clients} cl.", runs["baseline"]
+            )
+            out[f"registry_{clients}"] = describe(
+                f"record inspection, {clients} cl.", runs["registry"]
+            )
+            out[f"split_{clients}"] = describe(
+                f"  same, projector apart, {clients} cl.", runs["split"]
+            )
         out["api_peak_rss_mib"] = reg.peak_rss_mib
     return out
 
@@ -299,8 +321,12 @@ def projector_process(env: dict[str, str]) -> Iterator[subprocess.Popen[bytes]]:
     """``registry project``: the read models kept up to date by a process of their own."""
     script = Path(sys.executable).parent / "registry"
     with (LOGS / "projector.log").open("a") as out:
-        proc = subprocess.Popen([str(script), "project"], env={**os.environ, **env},
-                                stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [str(script), "project"],
+            env={**os.environ, **env},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     try:
         yield proc
     finally:
@@ -349,11 +375,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--hot-set", type=int, default=5_000, help="distinct hot pages")
     parser.add_argument("--searches", type=int, default=300, help="distinct search queries")
     parser.add_argument("--rebuild-runs", type=int, default=3)
-    parser.add_argument("--only", nargs="+", choices=("read", "write", "rebuild"),
-                        default=["read", "write", "rebuild"])
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        choices=("read", "write", "rebuild"),
+        default=["read", "write", "rebuild"],
+    )
     parser.add_argument("--fresh", action="store_true", help="drop the data and load it again")
-    parser.add_argument("--quick", action="store_true",
-                        help="2,000 institutions, 2 runs of 3 s, 1 rebuild: a smoke run")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="2,000 institutions, 2 runs of 3 s, 1 rebuild: a smoke run",
+    )
     parser.add_argument("--json", type=Path, help="write every figure here")
     args = parser.parse_args(argv)
     if args.quick:
@@ -382,17 +415,26 @@ def main(argv: list[str] | None = None) -> None:
 
     started = time.perf_counter()
     data = prepare(settings, args.institutions, args.seed, args.contracts_per_institution)
-    figures["data"] = {**data["load"], "institutions": len(data["ids"]), "events": data["head"],
-                       "schema": schema}
-    print(f"data: {len(data['ids']):,} institutions, {data['head']:,} events in {schema} "
-          f"(this run loaded {data['load']['events_written']:,} events in "
-          f"{data['load']['load_s']:.1f} s and projected {data['load']['events_projected']:,} "
-          f"in {data['load']['project_s']:.1f} s)", flush=True)
+    figures["data"] = {
+        **data["load"],
+        "institutions": len(data["ids"]),
+        "events": data["head"],
+        "schema": schema,
+    }
+    print(
+        f"data: {len(data['ids']):,} institutions, {data['head']:,} events in {schema} "
+        f"(this run loaded {data['load']['events_written']:,} events in "
+        f"{data['load']['load_s']:.1f} s and projected {data['load']['events_projected']:,} "
+        f"in {data['load']['project_s']:.1f} s)",
+        flush=True,
+    )
     if "read" in args.only:
         r = read_path(env, data, args, rng)
         figures["read"] = r
-        print(f"read path, {args.read_connections} connections, {args.duration:.0f} s x "
-              f"{args.runs} runs:")
+        print(
+            f"read path, {args.read_connections} connections, {args.duration:.0f} s x "
+            f"{args.runs} runs:"
+        )
         for k in ("baseline", "page_hot", "page_hot_revalidating", "page_cold", "search"):
             print(line(r[k], None if k == "baseline" else r["baseline"]), flush=True)
         print(f"  API peak RSS under read load: {r['api_peak_rss_mib']:.0f} MiB", flush=True)
@@ -408,10 +450,13 @@ def main(argv: list[str] | None = None) -> None:
     if "rebuild" in args.only:
         b = rebuild(env, args.rebuild_runs)
         figures["rebuild"] = b
-        print(f"rebuild of all read models: {b['events']:,} events in "
-              f"{b['seconds_median']:.1f} s median (runs {b['seconds_runs']}), "
-              f"{b['events_per_s_median']:,.0f} events/s; projector peak RSS "
-              f"{b['peak_rss_mib_max']:.0f} MiB", flush=True)
+        print(
+            f"rebuild of all read models: {b['events']:,} events in "
+            f"{b['seconds_median']:.1f} s median (runs {b['seconds_runs']}), "
+            f"{b['events_per_s_median']:,.0f} events/s; projector peak RSS "
+            f"{b['peak_rss_mib_max']:.0f} MiB",
+            flush=True,
+        )
     figures["total_s"] = time.perf_counter() - started
     print(f"total {figures['total_s']:.0f} s; run id {uuid.uuid4().hex[:8]}")
     if args.json:

@@ -1,14 +1,21 @@
-"""``registry demo``: load the demo institutions through the registry, then show how to try them.
+"""``registry demo``: load the demo data of ``registry.demo`` and print how to try it.
 
-Running it again on the same database adds nothing: the first demo institution's credit code is
-already registered, so the registry refuses it (Conflict) and only fresh keys are printed.
+Without ``--institutions`` it loads the three dozen demo institutions through the registry's
+commands. Running it again on the same database adds nothing: the first demo institution's
+credit code is already registered, so the registry refuses it (Conflict) and only fresh keys
+are printed. With ``--institutions N`` it loads (or resumes loading) N generated institutions,
+freezes the contracts of those that absconded, projects the log and reports the time taken.
 """
 
 from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import typer
+from sqlalchemy import func, select
 
 from cli.common import OPERATOR, open_services, pad, redacted
 from cli.demo_bureau import Bureau, yuan
@@ -16,7 +23,12 @@ from cli.demo_data import DemoInstitution, demo_institutions, everyone
 from cli.demo_ledger import Families
 from cli.demo_stories import STORIES
 from registry.bootstrap import Services
+from registry.demo import scale_load
+from registry.demo.scale_identity import AS_OF
+from registry.demo.scale_load import LoadReport
 from registry.domain.errors import Conflict
+from registry.projections import public_register as pub
+from registry.projections import refund_tracking as rt
 from registry.settings import Settings
 
 Echo = Callable[[str], None]
@@ -96,7 +108,7 @@ def summarise(
     districts = {i.district.code for i in everybody}
     echo(
         f"\nLoaded {len(everybody)} institutions in {len(districts)} districts "
-        f"with {services.registry.recorder.max_notification_id() or 0} events in {seconds:.1f} s."
+        f"with {services.registry.store.head()} events in {seconds:.1f} s."
     )
     echo("  status:       " + ", ".join(f"{statuses[s]} {s}" for s in STATUS_ORDER if statuses[s]))
     echo(
@@ -150,3 +162,114 @@ def how_to_try(
     echo("or read the register from here:")
     echo(f"  registry institutions show {code}      # {example.name}")
     echo(f"  registry institutions events {code}")
+
+
+# -- registry demo --institutions N: the national-scale register -----------------------------------
+
+
+@contextmanager
+def _bar(length: int, label: str) -> Iterator[Callable[[int], None]]:
+    with typer.progressbar(length=max(length, 1), label=label, show_pos=True) as bar:
+        yield bar.update
+
+
+def run_scale_demo(
+    settings: Settings,
+    *,
+    institutions: int,
+    contracts_per_institution: int,
+    seed: int,
+    batch_events: int,
+    stop_after: int | None,
+    echo: Echo,
+) -> LoadReport:
+    """Load (or finish loading) N institutions, freeze what absconded, project, and report."""
+    where = redacted(settings.database_url)
+    if settings.backend == "postgresql":
+        where += f" (schema {settings.database_schema})"
+    echo(
+        f"Loading {institutions:,} institutions (seed {seed}, about "
+        f"{contracts_per_institution} contracts each, as of {AS_OF}) into {where}"
+    )
+    with open_services(settings) as services:
+        started = time.perf_counter()
+        with _bar(institutions, "institutions") as bar:
+            report = scale_load.load(
+                services.registry,
+                institutions=institutions,
+                contracts_per_institution=contracts_per_institution,
+                seed=seed,
+                batch_events=batch_events,
+                stop_after=stop_after,
+                progress=bar,
+            )
+        report.phases["load"] = time.perf_counter() - started
+        if report.first > 1:
+            echo(f"Institutions 1..{report.first - 1:,} were already loaded: resumed after them.")
+        echo(
+            f"  wrote {report.added:,} institutions, {report.events:,} events "
+            f"in {report.batches:,} transactions: {report.phases['load']:.1f} s "
+            f"({_rate(report.events, report.phases['load'])} events/s; drawing and commands "
+            f"{report.build_s:.1f} s, Registry.save {report.save_s:.1f} s)"
+        )
+        if report.stopped_early:
+            echo(f"Stopped after {report.batches} batch(es), as asked: run again to resume.")
+            return report
+        project_scale(services, report, echo)
+        summarise_scale(services, report, echo)
+    return report
+
+
+def project_scale(services: Services, report: LoadReport, echo: Echo) -> None:
+    """Freeze the contracts of institutions that absconded, then bring every view up to date."""
+    started = time.perf_counter()
+    frozen = services.registry.contract_freezer.run_once()
+    report.phases["freeze"] = time.perf_counter() - started
+    echo(f"  contract freezer: {frozen} cessations handled in {report.phases['freeze']:.1f} s")
+
+    head = services.registry.store.head()
+    behind = head - min(services.projector.positions().values(), default=0)
+    started = time.perf_counter()
+    with _bar(behind, "projecting  ") as bar:
+        done = [head - behind]
+
+        def moved(position: int, _head: int) -> None:
+            bar(position - done[0])
+            done[0] = position
+
+        read = services.projector.run_once(progress=moved)
+    report.phases["project"] = time.perf_counter() - started
+    echo(
+        f"  projector: {read:,} events into {len(services.projector.projections)} read models "
+        f"in {report.phases['project']:.1f} s ({_rate(read, report.phases['project'])} events/s)"
+    )
+
+
+def summarise_scale(services: Services, report: LoadReport, echo: Echo) -> None:
+    with services.engine.connect() as conn:
+        statuses: dict[str, int] = dict(
+            conn.execute(
+                select(pub.institutions.c.status, func.count()).group_by(pub.institutions.c.status)
+            ).all()
+        )
+        contracts = conn.execute(select(func.count()).select_from(rt.contracts)).scalar() or 0
+        listed = conn.execute(select(func.count()).select_from(pub.blacklist)).scalar() or 0
+    total = sum(phase for phase in report.phases.values())
+    echo(
+        f"\nThe register now holds {sum(statuses.values()):,} institutions "
+        f"({', '.join(f'{v:,} {k}' for k, v in sorted(statuses.items(), key=lambda x: -x[1]))}), "
+        f"{listed:,} blacklisted, {contracts:,} prepaid contracts, "
+        f"{services.registry.store.head():,} events."
+    )
+    echo(
+        "Time: "
+        + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in report.phases.items())
+        + f"; total {total:.1f} s."
+    )
+    echo(
+        "Try it: `registry serve`, then curl 'http://127.0.0.1:8000/v1/public/institutions?q=星火'"
+    )
+
+
+def _rate(count: int, seconds: float) -> str:
+    return f"{count / seconds:,.0f}" if seconds > 0 else "-"

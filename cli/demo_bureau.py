@@ -14,8 +14,8 @@ from typing import Any
 from cli.common import OPERATOR
 from cli.demo_data import CITY_BANKS, NATIONAL_BANKS, DemoInstitution, People
 from registry.application.registry import Registry
-from registry.domain.clock import today
 from registry.application.results import WriteResult
+from registry.domain.clock import today
 
 # Inspection findings: code → (what was found, severity, what the order asks).
 FINDINGS = {

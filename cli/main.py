@@ -159,7 +159,7 @@ def demo(
 
         run_demo(load_settings(), seed, typer.echo)
         return
-    from cli.demo_scale import run_scale_demo
+    from cli.demo import run_scale_demo
 
     run_scale_demo(
         load_settings(),

@@ -15,7 +15,7 @@ app = typer.Typer(help="Read models: status and rebuild.", no_args_is_help=True)
 def status() -> None:
     """Each projection's position and how many events it still has to apply."""
     with open_services() as services:
-        head = services.registry.recorder.max_notification_id() or 0
+        head = services.registry.store.head()
         for name, position in sorted(services.projector.positions().items()):
             typer.echo(f"{name:<20} position {position:>10}  lag {max(0, head - position):>8}")
 
@@ -31,7 +31,7 @@ def rebuild(
         known = sorted(services.projector.projections)
         if name is not None and name not in known:
             raise CliError(f"no projection {name!r}; there are {', '.join(known)}")
-        head = services.registry.recorder.max_notification_id() or 0
+        head = services.registry.store.head()
         with typer.progressbar(length=max(head, 1), label=f"rebuilding {name or 'all'}") as bar:
             done = 0
 

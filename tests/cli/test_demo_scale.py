@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import pytest
 from sqlalchemy import func, select
 
-from cli.scale_data import identity
+from registry.demo.scale_identity import identity
 from registry.domain.uscc import CreditCode
 from registry.projections import public_register as pub
 from registry.projections import refund_tracking as rt
@@ -62,7 +62,7 @@ def scale_demo(cli: CommandLine, *extra: str) -> str:
 def what_is_stored(cli: CommandLine) -> dict[str, object]:
     """Counts that do not depend on random ids: events by type, views by status."""
     services = cli.services()
-    notifications = services.registry.recorder.select_notifications(start=1, limit=10**6)
+    notifications = services.registry.store.recorder.select_notifications(start=1, limit=10**6)
     with services.engine.connect() as conn:
         statuses = dict(
             conn.execute(
@@ -77,7 +77,7 @@ def what_is_stored(cli: CommandLine) -> dict[str, object]:
         "contracts": contracts,
         "credit_codes": names,
         "projected": set(services.projector.positions().values()),
-        "head": services.registry.recorder.max_notification_id(),
+        "head": services.registry.store.recorder.max_notification_id(),
     }
 
 

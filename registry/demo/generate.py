@@ -1,8 +1,8 @@
 """Deterministic synthetic event logs for benchmarks and tests: the scale generator's data.
 
-Writes institutions of ``cli.scale_data`` (lifecycles, contracts, fees, lessons, releases,
-breaches) through the domain aggregates and ``Registry.save``, several institutions per
-transaction, so the log is exactly what the application would have written. ``registry demo
+Writes institutions of ``registry.demo.scale_lives`` (lifecycles, contracts, fees, lessons,
+releases, breaches) through the domain aggregates and ``EventStore.save``, several institutions
+per transaction, so the log is exactly what the application would have written. ``registry demo
 --institutions N`` loads the same data; this module only adds "about this many events".
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from cli.demo_scale import LoadReport, load
 from registry.application.registry import Registry
+from registry.demo.scale_load import LoadReport, load
 
 __all__ = ["LoadReport", "generate", "load"]
 
