@@ -9,45 +9,38 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime
-from fractions import Fraction
-from typing import Any, TypedDict
+from typing import Any
 from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate, event
 
-from registry.domain import rules
+from registry.domain import contract_events, rules
 from registry.domain.contract_checks import Breach, lesson_breaches, payment_breaches
+from registry.domain.contract_ledger import ContractTerms, PrepaidLedger
 from registry.domain.errors import InvalidInput
-from registry.domain.rules import DEFAULT_RULE_PACK, RulePack, refuse_unless
-from registry.domain.unconsumed import POOLED, Assessment, Ledger, assess
+from registry.domain.rules import DEFAULT_RULE_PACK, RulePack, refuse_unless, require_positive
 from registry.domain.vocabulary import Actor, ContractStatus
 
 CLOSED = (ContractStatus.COMPLETED, ContractStatus.TERMINATED)
 
 
-class ContractTerms(TypedDict):
-    """What the family and the institution agreed when they signed."""
-
-    institution_id: str
-    category: str
-    pupil_ref: str
-    guardian_name: str
-    guardian_phone: str
-    course: str
-    paid_lessons: int
-    gift_lessons: int
-    price_per_lesson_fen: int
-    start_date: str
-    end_date: str
-    supervision_mode: str | None
-
-
-def require_positive(value: int, what: str) -> None:
-    refuse_unless(value > 0, rules.AMOUNT_POSITIVE, f"{what} must be positive, not {value}")
-
-
-class TrainingContract(Aggregate):
+class TrainingContract(PrepaidLedger, Aggregate):
     """A family's prepaid training contract with one institution (校外培训服务合同)."""
+
+    # The events of the contract stream (declared in ``contract_events``; stored under this
+    # class's name, e.g. ``registry.domain.contract:TrainingContract.PrepaidFeeCollected``).
+    ContractSigned = contract_events.ContractSigned
+    ComplianceBreachDetected = contract_events.ComplianceBreachDetected
+    PrepaidFeeCollected = contract_events.PrepaidFeeCollected
+    LessonsConsumed = contract_events.LessonsConsumed
+    EscrowReleased = contract_events.EscrowReleased
+    PrepaidRefunded = contract_events.PrepaidRefunded
+    ContractFrozen = contract_events.ContractFrozen
+    ContractTerminated = contract_events.ContractTerminated
+    ContractCompleted = contract_events.ContractCompleted
+    PrepaidLiabilitiesTransferred = contract_events.PrepaidLiabilitiesTransferred
+    ContractDisputed = contract_events.ContractDisputed
+    DisputeClosed = contract_events.DisputeClosed
 
     @classmethod
     def sign(
@@ -93,22 +86,6 @@ class TrainingContract(Aggregate):
             supervision_mode=supervision_mode,
             actor=actor,
         )
-
-    class ContractSigned(Aggregate.Created):
-        institution_id: str
-        district_code: str
-        category: str
-        pupil_ref: str
-        guardian_name: str
-        guardian_phone: str
-        course: str
-        paid_lessons: int
-        gift_lessons: int
-        price_per_lesson_fen: int
-        start_date: str
-        end_date: str
-        supervision_mode: str | None
-        actor: Actor
 
     @event(ContractSigned)
     def __init__(
@@ -156,52 +133,6 @@ class TrainingContract(Aggregate):
         self.breaches: list[dict[str, Any]] = []
         self.transfers: list[dict[str, Any]] = []
 
-    # -- derived figures ---------------------------------------------------------------------
-
-    @property
-    def paid_lessons(self) -> int:
-        return self.terms["paid_lessons"]
-
-    @property
-    def gift_lessons(self) -> int:
-        return self.terms["gift_lessons"]
-
-    def ledger(self) -> Ledger:
-        return Ledger(
-            paid_fen=self.paid_fen,
-            refunded_fen=self.refunded_fen,
-            paid_lessons=self.paid_lessons,
-            gift_lessons=self.gift_lessons,
-            consumed_lessons=self.consumed_lessons,
-        )
-
-    def assess(self, method: str = POOLED, irreversible_costs_fen: int = 0) -> Assessment:
-        return assess(self.ledger(), method, irreversible_costs_fen)
-
-    @property
-    def consumed_value_fen(self) -> Fraction:
-        return self.assess().consumed_value_fen
-
-    @property
-    def unconsumed_fen(self) -> int:
-        return self.assess().unconsumed_rounded
-
-    @property
-    def escrow_balance_fen(self) -> int:
-        """What the supervised account holds for this contract: the fees paid into it, less
-        what was released to the institution or refunded (never below zero: a refund paid
-        from the institution's own account does not make the escrow negative)."""
-        supervised: int = sum(
-            p["amount_fen"] for p in self.payments if p["into_supervised_account"]
-        )
-        return max(0, supervised - self.released_fen - self.refunded_fen)
-
-    @property
-    def is_open(self) -> bool:
-        """Still carrying a liability: something paid is unconsumed and not refunded, whether
-        the contract runs, is frozen or was terminated early."""
-        return self.status != ContractStatus.COMPLETED and self.unconsumed_fen > 0
-
     def _refuse_if_closed(self) -> None:
         refuse_unless(
             self.status not in CLOSED, rules.CONTRACT_CLOSED, f"the contract is {self.status}"
@@ -219,13 +150,6 @@ class TrainingContract(Aggregate):
                 actor=actor,
             )
 
-    class ComplianceBreachDetected(Aggregate.Event):
-        rule: str
-        rule_version: str
-        detail: str
-        event_version: int
-        actor: Actor | None
-
     @event(ComplianceBreachDetected)
     def _breach_detected(
         self,
@@ -235,14 +159,8 @@ class TrainingContract(Aggregate):
         event_version: int,
         actor: Actor | None = None,
     ) -> None:
-        self.breaches.append(
-            {
-                "rule": rule,
-                "rule_version": rule_version,
-                "detail": detail,
-                "event_version": event_version,
-            }
-        )
+        breach = {"rule": rule, "rule_version": rule_version, "detail": detail}
+        self.breaches.append({**breach, "event_version": event_version})
 
     # -- facts from feeds --------------------------------------------------------------------
 
@@ -287,16 +205,6 @@ class TrainingContract(Aggregate):
         )
         self._flag(breaches, pack, actor)
 
-    class PrepaidFeeCollected(Aggregate.Event):
-        payment_id: str
-        amount_fen: int
-        paid_at: str
-        channel: str
-        into_supervised_account: bool
-        lessons_covered: int
-        covers_until: str | None
-        actor: Actor
-
     @event(PrepaidFeeCollected)
     def _fee_collected(
         self,
@@ -340,12 +248,7 @@ class TrainingContract(Aggregate):
         if ends_at <= starts_at:
             raise InvalidInput("ends_at must be after starts_at", "ends_at")
         self._refuse_if_closed()
-        purchased = self.paid_lessons + self.gift_lessons
-        refuse_unless(
-            self.consumed_lessons + lessons <= purchased,
-            rules.LESSONS_WITHIN_PURCHASE,
-            f"{self.consumed_lessons} + {lessons} lessons would exceed the {purchased} bought",
-        )
+        self.refuse_consumption_beyond_purchase(lessons)
         breaches = lesson_breaches(
             category=self.terms["category"],
             lessons=lessons,
@@ -363,13 +266,6 @@ class TrainingContract(Aggregate):
         )
         self._flag(breaches, pack, actor)
 
-    class LessonsConsumed(Aggregate.Event):
-        lessons: int
-        starts_at: str
-        ends_at: str
-        delivery: str
-        actor: Actor
-
     @event(LessonsConsumed)
     def _lessons_consumed(
         self, lessons: int, starts_at: str, ends_at: str, delivery: str, actor: Actor
@@ -384,21 +280,8 @@ class TrainingContract(Aggregate):
             rules.RELEASE_BLOCKED,
             "the contract is frozen or under dispute",
         )
-        refuse_unless(
-            self.released_fen + amount_fen <= self.consumed_value_fen,
-            rules.RELEASE_WITHIN_CONSUMED,
-            f"releasable is {math.floor(self.consumed_value_fen - self.released_fen)} fen",
-        )
-        refuse_unless(
-            self.released_fen + self.refunded_fen + amount_fen <= self.paid_fen,
-            rules.RELEASE_WITHIN_PAID,
-            "released plus refunded would exceed what was paid",
-        )
+        self.refuse_release_beyond_taught(amount_fen)
         self._escrow_released(amount_fen=amount_fen, actor=actor)
-
-    class EscrowReleased(Aggregate.Event):
-        amount_fen: int
-        actor: Actor
 
     @event(EscrowReleased)
     def _escrow_released(self, amount_fen: int, actor: Actor) -> None:
@@ -409,28 +292,13 @@ class TrainingContract(Aggregate):
     ) -> None:
         """Unconsumed fees are paid back to the family, also after termination or a freeze."""
         require_positive(amount_fen, "amount_fen")
-        refuse_unless(
-            amount_fen <= self.unconsumed_fen,
-            rules.REFUND_WITHIN_UNCONSUMED,
-            f"the unconsumed amount is {self.unconsumed_fen} fen",
-        )
-        refuse_unless(
-            self.released_fen + self.refunded_fen + amount_fen <= self.paid_fen,
-            rules.RELEASE_WITHIN_PAID,
-            "released plus refunded would exceed what was paid",
-        )
+        self.refuse_refund_beyond_unconsumed(amount_fen)
         self._refunded(
             amount_fen=amount_fen,
             paid_at=paid_at.isoformat(),
             refund_case_id=refund_case_id,
             actor=actor,
         )
-
-    class PrepaidRefunded(Aggregate.Event):
-        amount_fen: int
-        paid_at: str
-        refund_case_id: str | None
-        actor: Actor
 
     @event(PrepaidRefunded)
     def _refunded(
@@ -447,12 +315,6 @@ class TrainingContract(Aggregate):
         self._frozen(reason=reason, frozen_on=frozen_on.isoformat(), cause=cause, actor=actor)
         return True
 
-    class ContractFrozen(Aggregate.Event):
-        reason: str
-        frozen_on: str
-        cause: str
-        actor: Actor
-
     @event(ContractFrozen)
     def _frozen(self, reason: str, frozen_on: str, cause: str, actor: Actor) -> None:
         self.status = ContractStatus.FROZEN
@@ -462,12 +324,6 @@ class TrainingContract(Aggregate):
         self._refuse_if_closed()
         self._terminated(by=by, reason=reason, terminated_on=terminated_on.isoformat(), actor=actor)
 
-    class ContractTerminated(Aggregate.Event):
-        by: str
-        reason: str
-        terminated_on: str
-        actor: Actor
-
     @event(ContractTerminated)
     def _terminated(self, by: str, reason: str, terminated_on: str, actor: Actor) -> None:
         self.status = ContractStatus.TERMINATED
@@ -475,16 +331,8 @@ class TrainingContract(Aggregate):
     def complete(self, *, completed_on: date, actor: Actor) -> None:
         """Every lesson paid for was taught or refunded."""
         self._refuse_if_closed()
-        refuse_unless(
-            self.unconsumed_fen == 0,
-            rules.CONTRACT_COMPLETION,
-            f"{self.unconsumed_fen} fen are still unconsumed",
-        )
+        self.refuse_completion_while_owing()
         self._completed(completed_on=completed_on.isoformat(), actor=actor)
-
-    class ContractCompleted(Aggregate.Event):
-        completed_on: str
-        actor: Actor
 
     @event(ContractCompleted)
     def _completed(self, completed_on: str, actor: Actor) -> None:
@@ -503,14 +351,6 @@ class TrainingContract(Aggregate):
             transferred_on=transferred_on.isoformat(),
             actor=actor,
         )
-
-    class PrepaidLiabilitiesTransferred(Aggregate.Event):
-        from_institution_id: str
-        to_institution_id: str
-        to_district_code: str
-        unconsumed_fen: int
-        transferred_on: str
-        actor: Actor
 
     @event(PrepaidLiabilitiesTransferred)
     def _liabilities_transferred(
@@ -539,10 +379,6 @@ class TrainingContract(Aggregate):
         )
         self._dispute_opened(case_id=str(case_id), actor=actor)
 
-    class ContractDisputed(Aggregate.Event):
-        case_id: str
-        actor: Actor
-
     @event(ContractDisputed)
     def _dispute_opened(self, case_id: str, actor: Actor) -> None:
         self.disputed = True
@@ -552,11 +388,6 @@ class TrainingContract(Aggregate):
         """The refund case over this contract closed or was withdrawn."""
         if self.dispute_case_id == str(case_id):
             self._dispute_closed(case_id=str(case_id), outcome=outcome, actor=actor)
-
-    class DisputeClosed(Aggregate.Event):
-        case_id: str
-        outcome: str
-        actor: Actor
 
     @event(DisputeClosed)
     def _dispute_closed(self, case_id: str, outcome: str, actor: Actor) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import TypedDict
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import event
 
-from registry.domain import rules
+from registry.domain import institution_events, rules
 from registry.domain.errors import NotFound
 from registry.domain.licensing import Licensing, Status, require_decision_no
 from registry.domain.rules import DEFAULT_RULE_PACK, RulePack, refuse_unless
@@ -55,6 +55,14 @@ class Penalty(TypedDict):
 class Enforcement(Licensing):
     """What the bureau finds and orders, and the sanctions it decides."""
 
+    # Its events (declared in ``institution_events``, stored under this class's name).
+    InspectionRecorded = institution_events.InspectionRecorded
+    RectificationOrdered = institution_events.RectificationOrdered
+    RectificationVerified = institution_events.RectificationVerified
+    EnrolmentSuspended = institution_events.EnrolmentSuspended
+    EnrolmentSuspensionLifted = institution_events.EnrolmentSuspensionLifted
+    PenaltyImposed = institution_events.PenaltyImposed
+
     def _start_enforcement(self) -> None:
         """A newly registered institution has no inspections, orders or sanctions."""
         self.inspections: dict[str, Inspection] = {}
@@ -98,15 +106,6 @@ class Enforcement(Licensing):
             result=result,
             actor=actor,
         )
-
-    class InspectionRecorded(Aggregate.Event):
-        inspection_id: str
-        inspected_on: str
-        kind: str
-        inspectors: list[str]
-        findings: list[dict[str, str]]
-        result: str
-        actor: Actor
 
     @event(InspectionRecorded)
     def _inspection_recorded(
@@ -159,14 +158,6 @@ class Enforcement(Licensing):
             actor=actor,
         )
 
-    class RectificationOrdered(Aggregate.Event):
-        order_id: str
-        inspection_id: str
-        items: list[str]
-        issued_on: str
-        deadline: str
-        actor: Actor
-
     @event(RectificationOrdered)
     def _rectification_ordered(
         self,
@@ -204,12 +195,6 @@ class Enforcement(Licensing):
             order_id=order_id, verified_on=verified_on.isoformat(), outcome=outcome, actor=actor
         )
 
-    class RectificationVerified(Aggregate.Event):
-        order_id: str
-        verified_on: str
-        outcome: str
-        actor: Actor
-
     @event(RectificationVerified)
     def _rectification_verified(
         self, order_id: str, verified_on: str, outcome: str, actor: Actor
@@ -237,12 +222,6 @@ class Enforcement(Licensing):
             effective_from=effective_from.isoformat(),
             actor=actor,
         )
-
-    class EnrolmentSuspended(Aggregate.Event):
-        decision_no: str
-        reason: str
-        effective_from: str
-        actor: Actor
 
     @event(EnrolmentSuspended)
     def _enrolment_suspended(
@@ -276,11 +255,6 @@ class Enforcement(Licensing):
         self._enrolment_suspension_lifted(
             decision_no=decision_no, lifted_on=lifted_on.isoformat(), actor=actor
         )
-
-    class EnrolmentSuspensionLifted(Aggregate.Event):
-        decision_no: str
-        lifted_on: str
-        actor: Actor
 
     @event(EnrolmentSuspensionLifted)
     def _enrolment_suspension_lifted(self, decision_no: str, lifted_on: str, actor: Actor) -> None:
@@ -320,14 +294,6 @@ class Enforcement(Licensing):
             decided_on=decided_on.isoformat(),
             actor=actor,
         )
-
-    class PenaltyImposed(Aggregate.Event):
-        decision_no: str
-        kinds: list[str]
-        fine_fen: int
-        illegal_gains_fen: int
-        decided_on: str
-        actor: Actor
 
     @event(PenaltyImposed)
     def _penalty_imposed(

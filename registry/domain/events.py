@@ -1,8 +1,11 @@
 """Every event of the register, by name, for the code that reads the log.
 
-Events are declared as classes on their aggregates (their stored topic is the aggregate's
-module and class, e.g. ``registry.domain.licensing:Licensing.LicenceIssued``, so that logs
-written before keep loading). Projections, the change feed, the case file and the reactions
+Each event's fields are declared in its aggregate's events module (``institution_events``,
+``contract_events``, ``case_events``; the roster's and the clock's in their own small modules),
+and the aggregate's ``@event`` methods attach them to it: what is stored, and what these names
+are, is the aggregate's class of the event, under the aggregate's module and name (e.g.
+``registry.domain.licensing:Licensing.LicenceIssued``), so that logs written before keep
+loading. Projections, the change feed, the case file and the reactions
 import them from here and refer to the classes, never to their names as strings: a renamed
 event fails when this module is imported, not when a replay meets it.
 """

@@ -10,9 +10,9 @@ from datetime import date
 from typing import TypedDict
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import event
 
-from registry.domain import rules
+from registry.domain import institution_events, rules
 from registry.domain.districts import is_district_code
 from registry.domain.enforcement import Enforcement
 from registry.domain.errors import RuleViolation
@@ -56,6 +56,16 @@ class Deregistration(TypedDict):
 
 class Institution(Enforcement):
     """A training institution's regulatory life: licence, supervision, enforcement, closure."""
+
+    # Its events (declared in ``institution_events``, stored under this class's name).
+    InstitutionRegistered = institution_events.InstitutionRegistered
+    LicenceRevoked = institution_events.LicenceRevoked
+    ConversionStarted = institution_events.ConversionStarted
+    ConversionCompleted = institution_events.ConversionCompleted
+    OperationsCeased = institution_events.OperationsCeased
+    Blacklisted = institution_events.Blacklisted
+    RemovedFromBlacklist = institution_events.RemovedFromBlacklist
+    Deregistered = institution_events.Deregistered
 
     @staticmethod
     def create_id(credit_code: str) -> UUID:
@@ -109,20 +119,6 @@ class Institution(Enforcement):
             successor_of=str(successor_of) if successor_of else None,
             actor=actor,
         )
-
-    class InstitutionRegistered(Enforcement.Created):
-        name: str
-        credit_code: str
-        district_code: str
-        address: str
-        category: str
-        subjects: list[str]
-        delivery: str
-        legal_form: str
-        legal_representative: str
-        icp_number: str | None
-        successor_of: str | None
-        actor: Actor
 
     @event(InstitutionRegistered)
     def __init__(
@@ -195,13 +191,6 @@ class Institution(Enforcement):
             actor=actor,
         )
 
-    class LicenceRevoked(Aggregate.Event):
-        decision_no: str
-        reason: str
-        notice_served_on: str
-        effective_on: str
-        actor: Actor
-
     @event(LicenceRevoked)
     def _licence_revoked(
         self, decision_no: str, reason: str, notice_served_on: str, effective_on: str, actor: Actor
@@ -231,11 +220,6 @@ class Institution(Enforcement):
             planned_successor_name=planned_successor_name,
             actor=actor,
         )
-
-    class ConversionStarted(Aggregate.Event):
-        started_on: str
-        planned_successor_name: str
-        actor: Actor
 
     @event(ConversionStarted)
     def _conversion_started(
@@ -293,12 +277,6 @@ class Institution(Enforcement):
             actor=actor,
         )
 
-    class ConversionCompleted(Aggregate.Event):
-        successor_id: str
-        successor_credit_code: str
-        completed_on: str
-        actor: Actor
-
     @event(ConversionCompleted)
     def _conversion_completed(
         self, successor_id: str, successor_credit_code: str, completed_on: str, actor: Actor
@@ -325,12 +303,6 @@ class Institution(Enforcement):
             kind=kind, ceased_on=ceased_on.isoformat(), reason=reason, actor=actor
         )
 
-    class OperationsCeased(Aggregate.Event):
-        kind: str
-        ceased_on: str
-        reason: str
-        actor: Actor
-
     @event(OperationsCeased)
     def _operations_ceased(self, kind: str, ceased_on: str, reason: str, actor: Actor) -> None:
         self.status = Status.CEASED
@@ -355,12 +327,6 @@ class Institution(Enforcement):
             actor=actor,
         )
 
-    class Blacklisted(Aggregate.Event):
-        reasons: list[str]
-        decision_no: str
-        listed_on: str
-        actor: Actor
-
     @event(Blacklisted)
     def _blacklisted(
         self, reasons: list[str], decision_no: str, listed_on: str, actor: Actor
@@ -380,11 +346,6 @@ class Institution(Enforcement):
             decision_no=decision_no, removed_on=removed_on.isoformat(), actor=actor
         )
 
-    class RemovedFromBlacklist(Aggregate.Event):
-        decision_no: str
-        removed_on: str
-        actor: Actor
-
     @event(RemovedFromBlacklist)
     def _removed_from_blacklist(self, decision_no: str, removed_on: str, actor: Actor) -> None:
         self.blacklisting = None
@@ -397,11 +358,6 @@ class Institution(Enforcement):
             f"an institution that is {self.status} cannot be deregistered",
         )
         self._deregistered(deregistered_on=deregistered_on.isoformat(), reason=reason, actor=actor)
-
-    class Deregistered(Aggregate.Event):
-        deregistered_on: str
-        reason: str
-        actor: Actor
 
     @event(Deregistered)
     def _deregistered(self, deregistered_on: str, reason: str, actor: Actor) -> None:

@@ -14,7 +14,7 @@ from typing import TypedDict
 
 from eventsourcing.domain import Aggregate, event
 
-from registry.domain import rules
+from registry.domain import institution_events, rules
 from registry.domain.rules import DEFAULT_RULE_PACK, RulePack, refuse_unless
 from registry.domain.uscc import CreditCode
 from registry.domain.vocabulary import OPERATING, Actor, InstitutionStatus
@@ -55,6 +55,12 @@ def require_decision_no(decision_no: str) -> None:
 
 class Licensing(Aggregate):
     """An institution's identity, licence, staff filings and fund supervision."""
+
+    # Its events (declared in ``institution_events``, stored under this class's name).
+    LicenceIssued = institution_events.LicenceIssued
+    LicenceRenewed = institution_events.LicenceRenewed
+    StaffMemberFiled = institution_events.StaffMemberFiled
+    FundSupervisionEstablished = institution_events.FundSupervisionEstablished
 
     def _start_licensing(
         self,
@@ -152,13 +158,6 @@ class Licensing(Aggregate):
             actor=actor,
         )
 
-    class LicenceIssued(Aggregate.Event):
-        licence_no: str
-        approving_authority: str
-        valid_from: str
-        valid_to: str
-        actor: Actor
-
     @event(LicenceIssued)
     def _licence_issued(
         self,
@@ -190,10 +189,6 @@ class Licensing(Aggregate):
             "a renewal extends the licence beyond its current end",
         )
         self._licence_renewed(valid_to=valid_to.isoformat(), actor=actor)
-
-    class LicenceRenewed(Aggregate.Event):
-        valid_to: str
-        actor: Actor
 
     @event(LicenceRenewed)
     def _licence_renewed(self, valid_to: str, actor: Actor) -> None:
@@ -233,14 +228,6 @@ class Licensing(Aggregate):
             serving_school_teacher=serving_school_teacher,
             actor=actor,
         )
-
-    class StaffMemberFiled(Aggregate.Event):
-        name: str
-        role: str
-        qualification: str | None
-        certificate_no: str | None
-        serving_school_teacher: bool
-        actor: Actor
 
     @event(StaffMemberFiled)
     def _staff_member_filed(
@@ -291,14 +278,6 @@ class Licensing(Aggregate):
             reserve_fen=reserve_fen if mode == "risk_reserve" else None,
             actor=actor,
         )
-
-    class FundSupervisionEstablished(Aggregate.Event):
-        mode: str
-        bank: str
-        account_no: str
-        agreement_no: str
-        reserve_fen: int | None
-        actor: Actor
 
     @event(FundSupervisionEstablished)
     def _fund_supervision_established(

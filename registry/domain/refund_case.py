@@ -13,7 +13,7 @@ from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate, event
 
-from registry.domain import rules
+from registry.domain import case_events, rules
 from registry.domain.errors import RuleViolation
 from registry.domain.rules import refuse_unless
 from registry.domain.vocabulary import Actor
@@ -23,6 +23,19 @@ OPEN_STATES = ("opened", "assessed", "settled", "mediation_failed", "referred_to
 
 class RefundCase(Aggregate):
     """A refund dispute over one or more contracts of one institution."""
+
+    # Its events (declared in ``case_events``, stored under this class's name).
+    RefundCaseOpened = case_events.RefundCaseOpened
+    EvidenceAttached = case_events.EvidenceAttached
+    UnconsumedAmountAssessed = case_events.UnconsumedAmountAssessed
+    MediationAgreementReached = case_events.MediationAgreementReached
+    MediationFailed = case_events.MediationFailed
+    CaseReferredToCourt = case_events.CaseReferredToCourt
+    JudgmentRecorded = case_events.JudgmentRecorded
+    RefundPaid = case_events.RefundPaid
+    CaseFileExported = case_events.CaseFileExported
+    RefundCaseClosed = case_events.RefundCaseClosed
+    RefundCaseWithdrawn = case_events.RefundCaseWithdrawn
 
     @classmethod
     def open(
@@ -56,16 +69,6 @@ class RefundCase(Aggregate):
             claim_fen=claim_fen,
             actor=actor,
         )
-
-    class RefundCaseOpened(Aggregate.Created):
-        institution_id: str
-        district_code: str
-        contract_ids: list[str]
-        claimant_name: str
-        claimant_phone: str
-        source: str
-        claim_fen: int
-        actor: Actor
 
     @event(RefundCaseOpened)
     def __init__(
@@ -129,13 +132,6 @@ class RefundCase(Aggregate):
         )
         return evidence_id
 
-    class EvidenceAttached(Aggregate.Event):
-        evidence_id: str
-        kind: str
-        description: str
-        sha256: str
-        actor: Actor
-
     @event(EvidenceAttached)
     def _evidence_attached(
         self, evidence_id: str, kind: str, description: str, sha256: str, actor: Actor
@@ -179,15 +175,6 @@ class RefundCase(Aggregate):
             actor=actor,
         )
 
-    class UnconsumedAmountAssessed(Aggregate.Event):
-        amount_fen: int
-        method: str
-        irreversible_costs_fen: int
-        worksheets: list[dict[str, Any]]
-        alternatives: dict[str, int]
-        as_of_position: int
-        actor: Actor
-
     @event(UnconsumedAmountAssessed)
     def _assessed(
         self,
@@ -223,19 +210,10 @@ class RefundCase(Aggregate):
         else:
             self._mediation_failed(held_on=held_on.isoformat(), actor=actor)
 
-    class MediationAgreementReached(Aggregate.Event):
-        agreed_fen: int
-        held_on: str
-        actor: Actor
-
     @event(MediationAgreementReached)
     def _mediation_agreed(self, agreed_fen: int, held_on: str, actor: Actor) -> None:
         self.status = "settled"
         self.mediation = {"outcome": "agreed", "agreed_fen": agreed_fen, "held_on": held_on}
-
-    class MediationFailed(Aggregate.Event):
-        held_on: str
-        actor: Actor
 
     @event(MediationFailed)
     def _mediation_failed(self, held_on: str, actor: Actor) -> None:
@@ -246,11 +224,6 @@ class RefundCase(Aggregate):
         """After failed mediation the case goes to the district court (诉调对接)."""
         self._require_state("mediation_failed")
         self._referred(court=court, referred_on=referred_on.isoformat(), actor=actor)
-
-    class CaseReferredToCourt(Aggregate.Event):
-        court: str
-        referred_on: str
-        actor: Actor
 
     @event(CaseReferredToCourt)
     def _referred(self, court: str, referred_on: str, actor: Actor) -> None:
@@ -269,12 +242,6 @@ class RefundCase(Aggregate):
             judged_on=judged_on.isoformat(),
             actor=actor,
         )
-
-    class JudgmentRecorded(Aggregate.Event):
-        court_case_no: str
-        awarded_fen: int
-        judged_on: str
-        actor: Actor
 
     @event(JudgmentRecorded)
     def _judged(self, court_case_no: str, awarded_fen: int, judged_on: str, actor: Actor) -> None:
@@ -312,14 +279,6 @@ class RefundCase(Aggregate):
             actor=actor,
         )
 
-    class RefundPaid(Aggregate.Event):
-        payment_id: str
-        amount_fen: int
-        paid_on: str
-        source: str
-        allocations: dict[str, int]
-        actor: Actor
-
     @event(RefundPaid)
     def _refund_paid(
         self,
@@ -349,11 +308,6 @@ class RefundCase(Aggregate):
         )
         self._exported(manifest_sha256=manifest_sha256, position=position, actor=actor)
 
-    class CaseFileExported(Aggregate.Event):
-        manifest_sha256: str
-        position: int
-        actor: Actor
-
     @event(CaseFileExported)
     def _exported(self, manifest_sha256: str, position: int, actor: Actor) -> None:
         self.exports.append({"manifest_sha256": manifest_sha256, "position": position})
@@ -362,11 +316,6 @@ class RefundCase(Aggregate):
         """Close a settled or judged case: paid in full, partly, or uncollectible."""
         self._require_state("settled", "judged")
         self._closed(outcome=outcome, paid_fen=self.paid_fen, actor=actor)
-
-    class RefundCaseClosed(Aggregate.Event):
-        outcome: str
-        paid_fen: int
-        actor: Actor
 
     @event(RefundCaseClosed)
     def _closed(self, outcome: str, paid_fen: int, actor: Actor) -> None:
@@ -377,10 +326,6 @@ class RefundCase(Aggregate):
         """The claimant withdraws; possible from any open state."""
         self._require_state(*OPEN_STATES)
         self._withdrawn(reason=reason, actor=actor)
-
-    class RefundCaseWithdrawn(Aggregate.Event):
-        reason: str
-        actor: Actor
 
     @event(RefundCaseWithdrawn)
     def _withdrawn(self, reason: str, actor: Actor) -> None:

@@ -30,6 +30,11 @@ def refuse_unless(condition: bool, rule: Rule, detail: str) -> None:
         raise RuleViolation(rule.id, detail)
 
 
+def require_positive(value: int, what: str) -> None:
+    """Amounts and lesson counts are positive whole numbers (``amount.positive``)."""
+    refuse_unless(value > 0, AMOUNT_POSITIVE, f"{what} must be positive, not {value}")
+
+
 # Institution: regulator decisions, refused when a rule fails (DESIGN.md §4, Institution).
 USCC_CHECK = Rule("institution.uscc_check", "The credit code passes the GB 32100-2015 check.")
 USCC_UNIQUE = Rule("institution.uscc_unique", "A credit code is registered once.")

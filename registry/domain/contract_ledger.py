@@ -1,0 +1,130 @@
+"""The money of a prepaid contract, derived from its state: what was paid, taught, owed.
+
+``TrainingContract`` records the facts; this part of it answers the figures the regulator,
+the refund tracking and the court read (docs/domain.md, Money).
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from typing import Any, TypedDict
+
+from registry.domain import rules
+from registry.domain.rules import refuse_unless
+from registry.domain.unconsumed import POOLED, Assessment, Ledger, assess
+from registry.domain.vocabulary import ContractStatus
+
+
+class ContractTerms(TypedDict):
+    """What the family and the institution agreed when they signed."""
+
+    institution_id: str
+    category: str
+    pupil_ref: str
+    guardian_name: str
+    guardian_phone: str
+    course: str
+    paid_lessons: int
+    gift_lessons: int
+    price_per_lesson_fen: int
+    start_date: str
+    end_date: str
+    supervision_mode: str | None
+
+
+class PrepaidLedger:
+    """The contract's running totals, the figures derived from them, and the money facts
+    they refuse (more taught than bought, more released than taught or refunded than owed)."""
+
+    terms: ContractTerms
+    status: ContractStatus
+    paid_fen: int
+    consumed_lessons: int
+    released_fen: int
+    refunded_fen: int
+    payments: list[dict[str, Any]]
+
+    @property
+    def paid_lessons(self) -> int:
+        return self.terms["paid_lessons"]
+
+    @property
+    def gift_lessons(self) -> int:
+        return self.terms["gift_lessons"]
+
+    def ledger(self) -> Ledger:
+        return Ledger(
+            paid_fen=self.paid_fen,
+            refunded_fen=self.refunded_fen,
+            paid_lessons=self.paid_lessons,
+            gift_lessons=self.gift_lessons,
+            consumed_lessons=self.consumed_lessons,
+        )
+
+    def assess(self, method: str = POOLED, irreversible_costs_fen: int = 0) -> Assessment:
+        return assess(self.ledger(), method, irreversible_costs_fen)
+
+    @property
+    def consumed_value_fen(self) -> Fraction:
+        return self.assess().consumed_value_fen
+
+    @property
+    def unconsumed_fen(self) -> int:
+        return self.assess().unconsumed_rounded
+
+    @property
+    def escrow_balance_fen(self) -> int:
+        """What the supervised account holds for this contract: the fees paid into it, less
+        what was released to the institution or refunded (never below zero: a refund paid
+        from the institution's own account does not make the escrow negative)."""
+        supervised: int = sum(
+            p["amount_fen"] for p in self.payments if p["into_supervised_account"]
+        )
+        return max(0, supervised - self.released_fen - self.refunded_fen)
+
+    @property
+    def is_open(self) -> bool:
+        """Still carrying a liability: something paid is unconsumed and not refunded, whether
+        the contract runs, is frozen or was terminated early."""
+        return self.status != ContractStatus.COMPLETED and self.unconsumed_fen > 0
+
+    # -- what the figures refuse -------------------------------------------------------------
+
+    def refuse_consumption_beyond_purchase(self, lessons: int) -> None:
+        purchased = self.paid_lessons + self.gift_lessons
+        refuse_unless(
+            self.consumed_lessons + lessons <= purchased,
+            rules.LESSONS_WITHIN_PURCHASE,
+            f"{self.consumed_lessons} + {lessons} lessons would exceed the {purchased} bought",
+        )
+
+    def refuse_release_beyond_taught(self, amount_fen: int) -> None:
+        refuse_unless(
+            self.released_fen + amount_fen <= self.consumed_value_fen,
+            rules.RELEASE_WITHIN_CONSUMED,
+            f"releasable is {math.floor(self.consumed_value_fen - self.released_fen)} fen",
+        )
+        self._refuse_beyond_paid(amount_fen)
+
+    def refuse_refund_beyond_unconsumed(self, amount_fen: int) -> None:
+        refuse_unless(
+            amount_fen <= self.unconsumed_fen,
+            rules.REFUND_WITHIN_UNCONSUMED,
+            f"the unconsumed amount is {self.unconsumed_fen} fen",
+        )
+        self._refuse_beyond_paid(amount_fen)
+
+    def _refuse_beyond_paid(self, amount_fen: int) -> None:
+        refuse_unless(
+            self.released_fen + self.refunded_fen + amount_fen <= self.paid_fen,
+            rules.RELEASE_WITHIN_PAID,
+            "released plus refunded would exceed what was paid",
+        )
+
+    def refuse_completion_while_owing(self) -> None:
+        refuse_unless(
+            self.unconsumed_fen == 0,
+            rules.CONTRACT_COMPLETION,
+            f"{self.unconsumed_fen} fen are still unconsumed",
+        )
