@@ -1,4 +1,4 @@
-"""Training contracts: the prepaid ledger reported by feeds and regulators (API.md)."""
+"""Training contracts: the prepaid ledger reported by feeds and regulators."""
 
 from __future__ import annotations
 

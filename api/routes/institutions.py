@@ -1,4 +1,4 @@
-"""Institutions: the regulator's commands and the full regulator view (API.md, Institutions)."""
+"""Institutions: the regulator's commands and the full regulator view."""
 
 from __future__ import annotations
 

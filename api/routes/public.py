@@ -1,4 +1,4 @@
-"""The public register: no key, never personal data (API.md, Public)."""
+"""The public register: no key, never personal data."""
 
 from __future__ import annotations
 

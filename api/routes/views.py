@@ -1,4 +1,4 @@
-"""Views for regulators and courts: risk alerts, refund tracking, the change feed (API.md)."""
+"""Views for regulators and courts: risk alerts, refund tracking, the change feed."""
 
 from __future__ import annotations
 

@@ -55,7 +55,7 @@ class FeedPage(BaseModel):
 
 
 class RiskAlert(BaseModel):
-    """A risk signal raised on an institution (DESIGN.md §5), with what raised it."""
+    """A risk signal raised on an institution (docs/domain.md §4.10), with what raised it."""
 
     id: str
     institution_id: str

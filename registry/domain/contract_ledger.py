@@ -1,7 +1,7 @@
 """The money of a prepaid contract, derived from its state: what was paid, taught, owed.
 
 ``TrainingContract`` records the facts; this part of it answers the figures the regulator,
-the refund tracking and the court read (docs/domain.md, Money).
+the refund tracking and the court read (docs/domain.md §2).
 """
 
 from __future__ import annotations

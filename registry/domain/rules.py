@@ -2,7 +2,7 @@
 
 A breach or a refusal names the rule id and the version of the pack that judged it, so that a
 change of numbers never rewrites what was decided under the old ones. Sources are in
-``domain-research.md`` (§2.3-2.8, §4.5).
+docs/domain.md, which lists every rule with its id, numbers and source.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def require_positive(value: int, what: str) -> None:
     refuse_unless(value > 0, AMOUNT_POSITIVE, f"{what} must be positive, not {value}")
 
 
-# Institution: regulator decisions, refused when a rule fails (DESIGN.md §4, Institution).
+# Institution: regulator decisions, refused when a rule fails (docs/domain.md §4.1–4.5).
 USCC_CHECK = Rule("institution.uscc_check", "The credit code passes the GB 32100-2015 check.")
 USCC_UNIQUE = Rule("institution.uscc_unique", "A credit code is registered once.")
 DISTRICT_CODE = Rule("institution.district_code", "The district is a 6-digit division code.")
@@ -113,7 +113,7 @@ CLOSED_INSTITUTION = Rule(
 
 
 # Training contracts: what a feed or regulator reports. Impossible figures are refused; facts
-# that already happened against the rules are recorded and flagged (DESIGN.md §3.6).
+# that already happened against the rules are recorded and flagged (docs/domain.md: decisions are refused, facts are flagged).
 AMOUNT_POSITIVE = Rule("amount.positive", "Amounts and lesson counts are positive whole numbers.")
 CONTRACT_INSTITUTION_KNOWN = Rule(
     "contract.institution_known", "A contract is signed with a registered institution."
@@ -189,7 +189,7 @@ CLOCK_FORWARD_ONLY = Rule(
     "clock.forward_only", "The registry reviews each day once, each after the last."
 )
 
-# Risk signals (DESIGN.md §5, domain-research.md §4.5): they raise alerts, never refuse.
+# Risk signals (docs/domain.md §4.10): they raise alerts, never refuse.
 RISK_COVERAGE = Rule(
     "risk.coverage",
     "The escrow balance covers the unconsumed prepaid liability of the open contracts.",
@@ -224,7 +224,7 @@ RISK_ABNORMAL_CLOSURE = Rule(
 
 @dataclass(frozen=True)
 class PrepaidLimits:
-    """National prepaid-fee limits for one charge (domain-research.md §2.3)."""
+    """National prepaid-fee limits for one charge (docs/domain.md §4.6)."""
 
     max_months: int = 3
     max_lessons: int = 60
@@ -243,7 +243,7 @@ class LessonHours:
 
 @dataclass(frozen=True)
 class RiskThresholds:
-    """Risk signal thresholds (DESIGN.md §5); [A] marks the registry's own assumptions."""
+    """Risk signal thresholds (docs/domain.md §4.10); [A] marks the registry's own assumptions."""
 
     coverage_yellow: float = 1.0  # [A]
     coverage_red: float = 0.8  # [A]

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 
 class InstitutionStatus(StrEnum):
-    """Where an institution stands in its regulatory life (docs/domain.md, Institution)."""
+    """Where an institution stands in its regulatory life (docs/domain.md §1)."""
 
     REGISTERED = "registered"
     LICENSED = "licensed"
