@@ -113,7 +113,7 @@ CLOSED_INSTITUTION = Rule(
 
 
 # Training contracts: what a feed or regulator reports. Impossible figures are refused; facts
-# that already happened against the rules are recorded and flagged (docs/domain.md: decisions are refused, facts are flagged).
+# that already happened against the rules are recorded and flagged (docs/domain.md §1).
 AMOUNT_POSITIVE = Rule("amount.positive", "Amounts and lesson counts are positive whole numbers.")
 CONTRACT_INSTITUTION_KNOWN = Rule(
     "contract.institution_known", "A contract is signed with a registered institution."
