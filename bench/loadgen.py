@@ -14,6 +14,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 ALLOWED_HOSTS = ("127.0.0.1",)
 
@@ -159,7 +160,7 @@ def run_load(
     )
 
 
-def summary(results: list[LoadResult]) -> dict[str, float]:
+def summary(results: list[LoadResult]) -> dict[str, Any]:
     """Median and spread of several runs of one scenario."""
     rps = [r.rps for r in results]
     p50 = [r.p50 for r in results]

@@ -18,14 +18,13 @@ import typer
 from sqlalchemy import func, select
 
 from cli.common import OPERATOR, open_services, pad, redacted
-from cli.demo_bureau import Bureau, yuan
-from cli.demo_data import DemoInstitution, demo_institutions, everyone
-from cli.demo_ledger import Families
-from cli.demo_stories import STORIES
 from registry.bootstrap import Services
 from registry.demo import scale_load
+from registry.demo.bureau import Bureau, yuan
+from registry.demo.institutions import DemoInstitution, demo_institutions, everyone
 from registry.demo.scale_identity import AS_OF
 from registry.demo.scale_load import LoadReport
+from registry.demo.stories import live
 from registry.domain.errors import Conflict
 from registry.projections import public_register as pub
 from registry.projections import refund_tracking as rt
@@ -34,14 +33,6 @@ from registry.settings import Settings
 Echo = Callable[[str], None]
 
 REGULATOR_DISTRICT = "110108"
-# Stories whose institution also takes families' prepaid contracts: how many, and whether its
-# feed reports breaches (a fee outside the supervised account, a lesson ending at 21:00).
-FAMILIES = {
-    "licensed": (3, False),
-    "rectified": (2, False),
-    "penalised": (3, True),
-    "suspension_lifted": (2, True),
-}
 STATUS_ORDER = (
     "licensed suspended registered converting converted revoked ceased deregistered".split()
 )
@@ -54,7 +45,7 @@ def run_demo(settings: Settings, seed: int, echo: Echo) -> None:
     if settings.backend == "postgresql":
         where += f" (schema {settings.database_schema})"
     with open_services(settings) as services:
-        bureau = Bureau(services.registry, seed)
+        bureau = Bureau(services.registry, OPERATOR, seed)
         started = time.monotonic()
         try:
             bureau.register(institutions[0])
@@ -75,13 +66,7 @@ def load(
     for inst in institutions:
         if inst is not institutions[0]:
             bureau.register(inst)
-        notes = STORIES[inst.story](bureau, inst)
-        if inst.story in FAMILIES:
-            count, breaches = FAMILIES[inst.story]
-            Families(bureau).enrol(inst, families=count, since=70, breaches=breaches)
-            notes[inst.id].append(
-                f"{count} family contracts" + (", breaches flagged" if breaches else "")
-            )
+        notes = live(bureau, inst)
         if inst.district.code != district:
             district = inst.district.code
             echo(f"\n{inst.district.full_name} ({district})")

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import Result
 
 from cli.common import OPERATOR
-from cli.demo_data import DemoInstitution, demo_institutions, everyone
+from registry.demo.institutions import DemoInstitution, demo_institutions, everyone
 from registry.domain.clock import today
 
 if TYPE_CHECKING:

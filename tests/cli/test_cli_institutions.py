@@ -9,29 +9,30 @@ from uuid import UUID, uuid4
 import pytest
 
 from cli.common import OPERATOR
+from registry.domain.commands.institutions import FileStaffMember, RegisterInstitution
 from registry.domain.uscc import check_character
 
 if TYPE_CHECKING:
     from conftest import CommandLine
 
 CODE = "91110108MA01C8PX3" + check_character("91110108MA01C8PX3")
-ARTS_SCHOOL = {
-    "name": "北京市海淀区七彩虹艺术培训学校有限公司",
-    "credit_code": CODE,
-    "district_code": "110108",
-    "address": "北京市海淀区中关村大街27号中关村大厦3层",
-    "category": "non_academic",
-    "subjects": ["美术", "书法"],
-    "delivery": "offline",
-    "legal_form": "company",
-    "legal_representative": "李秀英",
-    "icp_number": None,
-}
+ARTS_SCHOOL = RegisterInstitution(
+    name="北京市海淀区七彩虹艺术培训学校有限公司",
+    credit_code=CODE,
+    district_code="110108",
+    address="北京市海淀区中关村大街27号中关村大厦3层",
+    category="non_academic",
+    subjects=["美术", "书法"],
+    delivery="offline",
+    legal_form="company",
+    legal_representative="李秀英",
+    icp_number=None,
+)
 
 
 @pytest.fixture
 def school(cli: CommandLine) -> UUID:
-    return cli.services().registry.register_institution(OPERATOR, **ARTS_SCHOOL).id
+    return cli.services().registry.execute(OPERATOR, ARTS_SCHOOL).id
 
 
 def test_show_prints_the_regulator_view_as_json_with_chinese_unescaped(
@@ -83,14 +84,16 @@ def test_a_malformed_as_of_date_is_a_usage_error_naming_the_format(
 def test_events_prints_one_line_per_event_with_the_command_line_operator_as_actor(
     cli: CommandLine, school: UUID
 ) -> None:
-    cli.services().registry.file_staff_member(
+    cli.services().registry.execute(
         OPERATOR,
-        school,
-        name="王芳",
-        role="美术教师",
-        qualification="teacher_certificate",
-        certificate_no="20191100142000123",
-        serving_school_teacher=False,
+        FileStaffMember(
+            institution_id=school,
+            name="王芳",
+            role="美术教师",
+            qualification="teacher_certificate",
+            certificate_no="20191100142000123",
+            serving_school_teacher=False,
+        ),
     )
 
     result = cli("institutions", "events", str(school))

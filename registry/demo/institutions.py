@@ -117,7 +117,7 @@ class Plan:
     legal_form: str | None = None  # None: the seed decides
 
 
-# The story each demo institution lives through (cli/demo_stories.py). A conversion brings its
+# The story each demo institution lives through (registry.demo.stories). A conversion brings its
 # non-profit successor along, so 34 plans make 36 institutions.
 PLANS = (
     Plan("110108", "licensed", "tech", online=True),

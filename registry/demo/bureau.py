@@ -1,7 +1,8 @@
 """The demo's district bureaus: each regulatory act, done through the registry's own commands.
 
-Every step is an ordinary ``Registry`` command by the command-line operator, so demo data obeys
-the same rules as real data: nothing here writes events any other way.
+Every step is an ordinary command (``registry.domain.commands``) run by ``Registry.execute`` for
+the principal loading the demo (the command-line operator), so demo data obeys the same rules
+as real data: nothing here writes events any other way.
 """
 
 from __future__ import annotations
@@ -9,16 +10,41 @@ from __future__ import annotations
 import random
 from collections import Counter
 from datetime import date, timedelta
-from typing import Any
 
-from cli.common import OPERATOR
-from cli.demo_data import CITY_BANKS, NATIONAL_BANKS, DemoInstitution, People
 from registry.application.registry import Registry
 from registry.application.results import WriteResult
+from registry.demo.institutions import CITY_BANKS, NATIONAL_BANKS, DemoInstitution, People
 from registry.domain.clock import today
+from registry.domain.commands import Command
+from registry.domain.commands.institutions import (
+    Blacklist,
+    CeaseOperations,
+    EstablishFundSupervision,
+    FileStaffMember,
+    Finding,
+    ImposePenalty,
+    IssueLicence,
+    LiftSuspension,
+    OrderRectification,
+    RecordInspection,
+    RegisterInstitution,
+    RemoveFromBlacklist,
+    RevokeLicence,
+    SuspendEnrolment,
+    VerifyRectification,
+)
+from registry.domain.principal import Principal
+from registry.domain.vocabulary import (
+    CessationKind,
+    InspectionKind,
+    InspectionResult,
+    Severity,
+    SupervisionMode,
+    VerificationOutcome,
+)
 
 # Inspection findings: code → (what was found, severity, what the order asks).
-FINDINGS = {
+FINDINGS: dict[str, tuple[str, Severity, str]] = {
     "F-01": (
         "未在经营场所公示收费项目和标准",
         "minor",
@@ -41,10 +67,11 @@ def yuan(fen: int) -> str:
 
 
 class Bureau:
-    """The bureaus of every demo district, acting through the registry as the CLI operator."""
+    """The bureaus of every demo district, acting through the registry as ``principal``."""
 
-    def __init__(self, registry: Registry, seed: int) -> None:
+    def __init__(self, registry: Registry, principal: Principal, seed: int) -> None:
         self.registry = registry
+        self.principal = principal
         self.rng = random.Random(f"demo-acts-{seed}")
         self.people = People(seed + 1)
         self.today = today()
@@ -53,9 +80,9 @@ class Bureau:
     def ago(self, days: int) -> date:
         return self.today - timedelta(days=days)
 
-    def act(self, command: str, inst: DemoInstitution, **fields: Any) -> WriteResult:
-        """Run one institution command of the registry as the operator."""
-        result: WriteResult = getattr(self.registry, command)(OPERATOR, inst.id, **fields)
+    def act(self, command: Command) -> WriteResult:
+        """Run one command of the registry as the bureau's principal."""
+        result = self.registry.execute(self.principal, command)
         self.tally["events"] += 1
         return result
 
@@ -67,8 +94,7 @@ class Bureau:
     # -- registration, licence, staff, funds --------------------------------------------------
 
     def register(self, inst: DemoInstitution) -> None:
-        self.registry.register_institution(OPERATOR, **inst.registration)
-        self.tally["events"] += 1
+        self.act(RegisterInstitution(**inst.registration))
 
     def licence(
         self,
@@ -84,36 +110,39 @@ class Bureau:
             valid_to = valid_from.replace(year=valid_from.year + 3) - timedelta(days=1)
         prefix = {"arts": "文旅民", "sports": "体民"}.get(inst.sector, "教民")
         self.act(
-            "issue_licence",
-            inst,
-            licence_no=f"{prefix}{inst.district.code}{self.people.digits(9)}号",
-            approving_authority=inst.district.authority(inst.sector),
-            valid_from=valid_from,
-            valid_to=valid_to,
+            IssueLicence(
+                institution_id=inst.id,
+                licence_no=f"{prefix}{inst.district.code}{self.people.digits(9)}号",
+                approving_authority=inst.district.authority(inst.sector),
+                valid_from=valid_from,
+                valid_to=valid_to,
+            )
         )
         return f"licensed to {valid_to}"
 
     def staff(self, inst: DemoInstitution) -> str:
         for member in inst.staff:
-            self.act("file_staff_member", inst, **member)
+            self.act(FileStaffMember(institution_id=inst.id, **member))
         return f"{len(inst.staff)} staff filed"
 
-    def supervise(self, inst: DemoInstitution, mode: str | None = None) -> str:
+    def supervise(self, inst: DemoInstitution, mode: SupervisionMode | None = None) -> str:
         """Prepaid fees under bank custody, or a risk reserve deposited with a bank."""
         d = inst.district
-        mode = mode or ("risk_reserve" if self.rng.random() < 0.3 else "bank_custody")
+        if mode is None:
+            mode = "risk_reserve" if self.rng.random() < 0.3 else "bank_custody"
         bank = self.rng.choice((*NATIONAL_BANKS, CITY_BANKS[d.city]))
         local = d.short.removesuffix("新区").removesuffix("区")
         branch = f"{bank}{local if bank == CITY_BANKS[d.city] else d.branch}支行"
         reserve = self.rng.choice((100_000, 200_000, 300_000, 500_000)) * 100
         self.act(
-            "establish_fund_supervision",
-            inst,
-            mode=mode,
-            bank=branch,
-            account_no=self.people.digits(19),
-            agreement_no=f"ZJJG-{d.code}-{self.today.year - 1}-{self.rng.randint(1, 999):04d}",
-            reserve_fen=reserve if mode == "risk_reserve" else None,
+            EstablishFundSupervision(
+                institution_id=inst.id,
+                mode=mode,
+                bank=branch,
+                account_no=self.people.digits(19),
+                agreement_no=f"ZJJG-{d.code}-{self.today.year - 1}-{self.rng.randint(1, 999):04d}",
+                reserve_fen=reserve if mode == "risk_reserve" else None,
+            )
         )
         self.tally[mode] += 1
         if mode == "risk_reserve":
@@ -121,7 +150,7 @@ class Bureau:
         return f"fees in custody at {branch}"
 
     def operating(
-        self, inst: DemoInstitution, since: int = 0, mode: str | None = None
+        self, inst: DemoInstitution, since: int = 0, mode: SupervisionMode | None = None
     ) -> list[str]:
         """Licensed, staff filed, fees supervised: everything a legitimate institution has."""
         return [self.licence(inst, since), self.staff(inst), self.supervise(inst, mode)]
@@ -129,43 +158,61 @@ class Bureau:
     # -- inspections and rectification --------------------------------------------------------
 
     def inspect(
-        self, inst: DemoInstitution, on: date, kind: str, result: str, codes: tuple[str, ...] = ()
+        self,
+        inst: DemoInstitution,
+        on: date,
+        kind: InspectionKind,
+        result: InspectionResult,
+        codes: tuple[str, ...] = (),
     ) -> str:
         """Record an inspection with the findings ``codes``; answers its id."""
-        findings = [
+        findings: list[Finding] = [
             {"code": c, "description": FINDINGS[c][0], "severity": FINDINGS[c][1]} for c in codes
         ]
         done = self.act(
-            "record_inspection",
-            inst,
-            inspected_on=on,
-            kind=kind,
-            inspectors=[self.people.person(), self.people.person()],
-            findings=findings,
-            result=result,
+            RecordInspection(
+                institution_id=inst.id,
+                inspected_on=on,
+                kind=kind,
+                inspectors=[self.people.person(), self.people.person()],
+                findings=findings,
+                result=result,
+            )
         )
         self.tally["inspections"] += 1
         return str((done.extra or {})["inspection_id"])
 
     def inspect_and_order(
-        self, inst: DemoInstitution, on: date, kind: str, result: str, codes: tuple[str, ...]
+        self,
+        inst: DemoInstitution,
+        on: date,
+        kind: InspectionKind,
+        result: InspectionResult,
+        codes: tuple[str, ...],
     ) -> tuple[str, date]:
         """An inspection with findings and, two days later, an order to fix them in 30 days."""
         inspection_id = self.inspect(inst, on, kind, result, codes)
         issued = on + timedelta(days=2)
         done = self.act(
-            "order_rectification",
-            inst,
-            inspection_id=inspection_id,
-            items=[FINDINGS[c][2] for c in codes],
-            issued_on=issued,
-            deadline=issued + timedelta(days=30),
+            OrderRectification(
+                institution_id=inst.id,
+                inspection_id=inspection_id,
+                items=[FINDINGS[c][2] for c in codes],
+                issued_on=issued,
+                deadline=issued + timedelta(days=30),
+            )
         )
         self.tally["rectification orders"] += 1
         return str((done.extra or {})["order_id"]), issued + timedelta(days=30)
 
-    def verify(self, inst: DemoInstitution, order_id: str, on: date, outcome: str) -> None:
-        self.act("verify_rectification", inst, order_id=order_id, verified_on=on, outcome=outcome)
+    def verify(
+        self, inst: DemoInstitution, order_id: str, on: date, outcome: VerificationOutcome
+    ) -> None:
+        self.act(
+            VerifyRectification(
+                institution_id=inst.id, order_id=order_id, verified_on=on, outcome=outcome
+            )
+        )
         self.tally[f"orders {outcome}"] += 1
 
     # -- sanctions ----------------------------------------------------------------------------
@@ -173,27 +220,29 @@ class Bureau:
     def suspend(self, inst: DemoInstitution, on: date, reason: str) -> None:
         decision_no = self.decision_no(inst, "停招", on)
         self.act(
-            "suspend_enrolment", inst, decision_no=decision_no, reason=reason, effective_from=on
+            SuspendEnrolment(
+                institution_id=inst.id, decision_no=decision_no, reason=reason, effective_from=on
+            )
         )
         self.tally["suspensions"] += 1
 
     def lift(self, inst: DemoInstitution, on: date) -> None:
-        self.act(
-            "lift_suspension", inst, decision_no=self.decision_no(inst, "复招", on), lifted_on=on
-        )
+        decision_no = self.decision_no(inst, "复招", on)
+        self.act(LiftSuspension(institution_id=inst.id, decision_no=decision_no, lifted_on=on))
         self.tally["suspensions lifted"] += 1
 
     def penalise(self, inst: DemoInstitution, on: date, fine: int, gains: int = 0) -> str:
         kinds = ["warning", "fine"] + (["confiscation_of_illegal_gains"] if gains else [])
         decision_no = self.decision_no(inst, "罚", on)
         self.act(
-            "impose_penalty",
-            inst,
-            decision_no=decision_no,
-            kinds=kinds,
-            fine_fen=fine,
-            illegal_gains_fen=gains,
-            decided_on=on,
+            ImposePenalty(
+                institution_id=inst.id,
+                decision_no=decision_no,
+                kinds=kinds,
+                fine_fen=fine,
+                illegal_gains_fen=gains,
+                decided_on=on,
+            )
         )
         self.tally["penalties"] += 1
         self.tally["fines_fen"] += fine
@@ -203,26 +252,33 @@ class Bureau:
 
     def revoke(self, inst: DemoInstitution, served: date, effective: date, reason: str) -> None:
         self.act(
-            "revoke_licence",
-            inst,
-            decision_no=self.decision_no(inst, "吊证", served),
-            reason=reason,
-            notice_served_on=served,
-            effective_on=effective,
+            RevokeLicence(
+                institution_id=inst.id,
+                decision_no=self.decision_no(inst, "吊证", served),
+                reason=reason,
+                notice_served_on=served,
+                effective_on=effective,
+            )
         )
         self.tally["revocations"] += 1
 
     def blacklist(self, inst: DemoInstitution, on: date, reason: str) -> str:
         decision_no = self.decision_no(inst, "黑", on)
-        self.act("blacklist", inst, reasons=[reason], decision_no=decision_no, listed_on=on)
+        self.act(
+            Blacklist(
+                institution_id=inst.id, reasons=[reason], decision_no=decision_no, listed_on=on
+            )
+        )
         self.tally["blacklistings"] += 1
         return f"BLACKLISTED {on}"
 
     def unblacklist(self, inst: DemoInstitution, on: date) -> None:
         decision_no = self.decision_no(inst, "解黑", on)
-        self.act("remove_from_blacklist", inst, decision_no=decision_no, removed_on=on)
+        self.act(
+            RemoveFromBlacklist(institution_id=inst.id, decision_no=decision_no, removed_on=on)
+        )
         self.tally["blacklist removals"] += 1
 
-    def cease(self, inst: DemoInstitution, kind: str, on: date, reason: str) -> None:
-        self.act("cease_operations", inst, kind=kind, ceased_on=on, reason=reason)
+    def cease(self, inst: DemoInstitution, kind: CessationKind, on: date, reason: str) -> None:
+        self.act(CeaseOperations(institution_id=inst.id, kind=kind, ceased_on=on, reason=reason))
         self.tally[f"{kind} cessations"] += 1

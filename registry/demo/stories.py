@@ -10,9 +10,15 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from uuid import UUID
 
-from cli.demo_bureau import Bureau
-from cli.demo_data import DemoInstitution
-from cli.demo_ledger import Families
+from registry.demo.bureau import Bureau
+from registry.demo.families import Families
+from registry.demo.institutions import DemoInstitution
+from registry.domain.commands.institutions import (
+    CompleteConversion,
+    Deregister,
+    RenewLicence,
+    StartConversion,
+)
 
 Notes = dict[UUID, list[str]]
 Story = Callable[[Bureau, DemoInstitution], Notes]
@@ -20,10 +26,31 @@ STORIES: dict[str, Story] = {}
 
 DAY = timedelta(days=1)
 
+# Stories whose institution also takes families' prepaid contracts: how many, and whether its
+# feed reports breaches (a fee outside the supervised account, a lesson ending at 21:00).
+FAMILIES = {
+    "licensed": (3, False),
+    "rectified": (2, False),
+    "penalised": (3, True),
+    "suspension_lifted": (2, True),
+}
+
 
 def story(fn: Story) -> Story:
     STORIES[fn.__name__] = fn
     return fn
+
+
+def live(b: Bureau, inst: DemoInstitution) -> Notes:
+    """The institution's story and, when its story has them, its families' contracts."""
+    notes = STORIES[inst.story](b, inst)
+    if inst.story in FAMILIES:
+        count, breaches = FAMILIES[inst.story]
+        Families(b).enrol(inst, families=count, since=70, breaches=breaches)
+        notes[inst.id].append(
+            f"{count} family contracts" + (", breaches flagged" if breaches else "")
+        )
+    return notes
 
 
 @story
@@ -141,7 +168,11 @@ def closed_voluntarily(b: Bureau, inst: DemoInstitution) -> Notes:
     notes = b.operating(inst, since=220)
     ceased, gone = b.ago(b.rng.randint(180, 220)), b.ago(b.rng.randint(90, 150))
     b.cease(inst, "voluntary", ceased, "经营困难，主动停止办学，学员预收费已全部退清")
-    b.act("deregister", inst, deregistered_on=gone, reason="办学许可证已交回，依法注销")
+    b.act(
+        Deregister(
+            institution_id=inst.id, deregistered_on=gone, reason="办学许可证已交回，依法注销"
+        )
+    )
     return {inst.id: [*notes, f"closed voluntarily {ceased}, deregistered {gone}"]}
 
 
@@ -161,7 +192,7 @@ def legacy_academic(b: Bureau, inst: DemoInstitution) -> Notes:
     """A non-profit academic school licensed before 双减: the registry keeps that as history."""
     b.licence(inst, valid_from=date(2020, 9, 1), valid_to=date(2023, 8, 31))
     renewed = date(b.today.year + 2, 8, 31)
-    b.act("renew_licence", inst, valid_to=renewed)
+    b.act(RenewLicence(institution_id=inst.id, valid_to=renewed))
     notes = [f"licensed 2020-09-01 (before 双减), renewed to {renewed}", b.staff(inst)]
     return {inst.id: [*notes, b.supervise(inst, "bank_custody")]}
 
@@ -174,14 +205,22 @@ def converted(b: Bureau, inst: DemoInstitution) -> Notes:
     b.licence(inst, valid_from=date(2019, 9, 1), valid_to=date(2025, 8, 31))
     b.staff(inst)
     started, completed = date(2021, 10, 15), date(2022, 6, 30)
-    b.act("start_conversion", inst, started_on=started, planned_successor_name=successor.name)
+    b.act(
+        StartConversion(
+            institution_id=inst.id, started_on=started, planned_successor_name=successor.name
+        )
+    )
     b.register(successor)
     licence = b.licence(
         successor, valid_from=date(2022, 3, 1), valid_to=date(b.today.year + 2, 2, 28)
     )
     staff = b.staff(successor)
     funds = b.supervise(successor, "bank_custody")
-    b.act("complete_conversion", inst, successor_id=successor.id, completed_on=completed)
+    b.act(
+        CompleteConversion(
+            institution_id=inst.id, successor_id=successor.id, completed_on=completed
+        )
+    )
     b.tally["conversions completed"] += 1
     return {
         inst.id: [
@@ -199,7 +238,11 @@ def converting(b: Bureau, inst: DemoInstitution) -> Notes:
     b.licence(inst, valid_from=date(2020, 3, 1), valid_to=date(b.today.year + 1, 2, 28))
     b.staff(inst)
     started = b.ago(b.rng.randint(60, 120))
-    b.act("start_conversion", inst, started_on=started, planned_successor_name=successor.name)
+    b.act(
+        StartConversion(
+            institution_id=inst.id, started_on=started, planned_successor_name=successor.name
+        )
+    )
     b.register(successor)
     b.tally["conversions in progress"] += 1
     return {
