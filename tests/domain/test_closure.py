@@ -7,11 +7,7 @@ from datetime import date
 import pytest
 
 from registry.domain.errors import RuleViolation
-
-
-def event_names(inst) -> list[str]:
-    return [type(e).__name__ for e in inst.collect_events()]
-
+from tests.builders.events import event_names
 
 # -- cessation -----------------------------------------------------------------------------
 

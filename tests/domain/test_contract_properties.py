@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from functools import reduce
 from typing import Any
-from uuid import UUID
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -17,8 +16,9 @@ from hypothesis import strategies as st
 from registry.domain.clock import SHANGHAI
 from registry.domain.contract import TrainingContract
 from registry.domain.errors import RuleViolation
+from tests.builders.contracts import signing
+from tests.builders.principals import BANK_FEED as FEED
 
-FEED: dict[str, Any] = {"id": "key-icbc-hd", "role": "feed", "districts": ["110108"]}
 OPERATING = {"status": "licensed", "supervision": {"mode": "bank_custody"}}
 AFTERNOON = datetime(2026, 3, 10, 16, 0, tzinfo=SHANGHAI)
 EVENING = datetime(2026, 3, 10, 17, 30, tzinfo=SHANGHAI)
@@ -83,20 +83,13 @@ def test_released_and_refunded_never_exceed_paid_and_nothing_owed_goes_negative(
     paid_lessons: int, gift_lessons: int, price_per_lesson_fen: int, reports: list[Any]
 ) -> None:
     contract = TrainingContract.sign(
-        institution_id=UUID("4c1d6a52-8a43-5f6e-9d1b-2f0a7c3e9b11"),
-        district_code="110108",
-        category="non_academic",
-        pupil_ref="pupil-2026-0417",
-        guardian_name="王丽娟",
-        guardian_phone="13911112222",
-        course="少儿编程启蒙班",
-        paid_lessons=paid_lessons,
-        gift_lessons=gift_lessons,
-        price_per_lesson_fen=price_per_lesson_fen,
-        start_date=date(2026, 3, 2),
-        end_date=date(2026, 6, 1),
-        supervision_mode="bank_custody",
-        actor=FEED,
+        **signing(
+            course="少儿编程启蒙班",
+            paid_lessons=paid_lessons,
+            gift_lessons=gift_lessons,
+            price_per_lesson_fen=price_per_lesson_fen,
+            end_date=date(2026, 6, 1),
+        )
     )
     purchased = paid_lessons + gift_lessons
 

@@ -7,14 +7,8 @@ from datetime import date
 import pytest
 
 from registry.domain.errors import RuleViolation
-from registry.domain.uscc import check_character
-
-ARTS_SUCCESSOR_CODE = "91110108MA07H6UY2" + check_character("91110108MA07H6UY2")
-
-
-def event_names(inst) -> list[str]:
-    return [type(e).__name__ for e in inst.collect_events()]
-
+from tests.builders.codes import ARTS_SUCCESSOR_CODE
+from tests.builders.events import event_names
 
 # -- conversion to non-profit (营转非) -------------------------------------------------------
 

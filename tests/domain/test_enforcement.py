@@ -7,11 +7,7 @@ from datetime import date
 import pytest
 
 from registry.domain.errors import NotFound, RuleViolation
-
-
-def event_names(inst) -> list[str]:
-    return [type(e).__name__ for e in inst.collect_events()]
-
+from tests.builders.events import event_names
 
 FINDING = {"item": "超前超标培训", "detail": "面向小学三年级学生讲授五年级数学内容"}
 

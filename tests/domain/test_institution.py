@@ -8,33 +8,13 @@ import pytest
 
 from registry.domain.errors import RuleViolation
 from registry.domain.institution import Institution
-from registry.domain.uscc import check_character
-
-
-def credit_code(first17: str) -> str:
-    return first17 + check_character(first17)
-
-
-HAIDIAN_REGULATOR = {"id": "key-hd-01", "role": "regulator", "districts": ["110108"]}
-ARTS_COMPANY_CODE = credit_code("91110108MA01C8PX3")
-ONLINE_COMPANY_CODE = credit_code("91110108MA04R7KL2")
+from tests.builders.codes import ARTS_COMPANY_CODE, ONLINE_COMPANY_CODE
+from tests.builders.institutions import arts_school
+from tests.builders.principals import HAIDIAN_REGULATOR
 
 
 def test_a_regulator_registers_an_institution_of_its_district() -> None:
-    inst = Institution.register(
-        name="北京市海淀区七彩虹艺术培训学校有限公司",
-        credit_code=ARTS_COMPANY_CODE,
-        district_code="110108",
-        address="北京市海淀区中关村大街27号中关村大厦3层",
-        category="non_academic",
-        subjects=["美术", "书法"],
-        delivery="offline",
-        legal_form="company",
-        legal_representative="李秀英",
-        icp_number=None,
-        successor_of=None,
-        actor=HAIDIAN_REGULATOR,
-    )
+    inst = Institution.register(**arts_school(), actor=HAIDIAN_REGULATOR)
 
     events = inst.collect_events()
     assert [type(e).__name__ for e in events] == ["InstitutionRegistered"]

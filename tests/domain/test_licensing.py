@@ -7,15 +7,8 @@ from datetime import date
 import pytest
 
 from registry.domain.errors import RuleViolation
-from registry.domain.uscc import check_character
-
-NON_PROFIT_ACADEMIC_CODE = "52110108MJ0000714" + check_character("52110108MJ0000714")
-COMPANY_CODE = "91110108MA05T2QW8" + check_character("91110108MA05T2QW8")
-
-
-def event_names(inst) -> list[str]:
-    return [type(e).__name__ for e in inst.collect_events()]
-
+from tests.builders.codes import NON_PROFIT_CODE, OTHER_COMPANY_CODE
+from tests.builders.events import event_names
 
 # -- licence --------------------------------------------------------------------------------
 
@@ -57,7 +50,7 @@ def test_a_licence_ends_after_it_begins(given, valid_to: date) -> None:
 def test_an_academic_company_cannot_be_licensed(given) -> None:
     inst = given.registered(
         name="北京博学优课教育科技有限公司",
-        credit_code=COMPANY_CODE,
+        credit_code=OTHER_COMPANY_CODE,
         category="academic",
         subjects=["数学"],
         legal_form="company",
@@ -71,7 +64,7 @@ def test_an_academic_company_cannot_be_licensed(given) -> None:
 
 @pytest.mark.parametrize(
     ("code", "legal_form"),
-    [(COMPANY_CODE, "non_profit"), (NON_PROFIT_ACADEMIC_CODE, "company")],
+    [(OTHER_COMPANY_CODE, "non_profit"), (NON_PROFIT_CODE, "company")],
     ids=["company-code-declared-non-profit", "non-profit-code-declared-company"],
 )
 def test_an_academic_institution_is_non_profit_by_both_its_code_and_its_legal_form(
@@ -95,7 +88,7 @@ def test_an_academic_institution_is_non_profit_by_both_its_code_and_its_legal_fo
 def test_a_new_academic_institution_is_licensed_only_as_a_conversion_successor(given) -> None:
     inst = given.registered(
         name="北京市海淀区启明学科培训学校",
-        credit_code=NON_PROFIT_ACADEMIC_CODE,
+        credit_code=NON_PROFIT_CODE,
         category="academic",
         subjects=["数学", "物理"],
         legal_form="non_profit",
@@ -121,7 +114,7 @@ def test_a_non_profit_conversion_successor_is_licensed_for_academic_training(giv
 def test_an_academic_company_licensed_before_the_double_reduction_is_entered_as_history(
     given,
 ) -> None:
-    inst = given.registered(credit_code=COMPANY_CODE, category="academic", subjects=["英语"])
+    inst = given.registered(credit_code=OTHER_COMPANY_CODE, category="academic", subjects=["英语"])
 
     inst.issue_licence(
         **given.licence_terms(valid_from=date(2021, 7, 23), valid_to=date(2024, 7, 22))
@@ -131,7 +124,7 @@ def test_an_academic_company_licensed_before_the_double_reduction_is_entered_as_
 
 
 def test_the_double_reduction_binds_academic_licences_from_its_issue_date(given) -> None:
-    inst = given.registered(credit_code=COMPANY_CODE, category="academic", subjects=["英语"])
+    inst = given.registered(credit_code=OTHER_COMPANY_CODE, category="academic", subjects=["英语"])
 
     with pytest.raises(RuleViolation) as refused:
         inst.issue_licence(

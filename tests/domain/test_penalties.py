@@ -8,11 +8,7 @@ import pytest
 
 from registry.domain.errors import RuleViolation
 from registry.domain.rules import RulePack
-
-
-def event_names(inst) -> list[str]:
-    return [type(e).__name__ for e in inst.collect_events()]
-
+from tests.builders.events import event_names
 
 # -- penalties -----------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""The unconsumed amount (未消课金额) a family is owed, to the fen (domain-research.md §5.1).
+"""The unconsumed amount (未消课金额) a family is owed, to the fen (docs/domain.md, Money).
 
 The worked example: 48 paid + 4 gift lessons, 4,320.00 yuan paid, 20 lessons consumed. The
 courts' discount-ratio principle (POOLED) owes 2,658.46 yuan; gifts-used-last (PAID_FIRST)
