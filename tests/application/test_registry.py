@@ -3,90 +3,54 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
 
+from registry.application.registry import Registry
+from registry.application.results import WriteResult
 from registry.bootstrap import build_services
 from registry.domain.clock import today
+from registry.domain.commands.institutions import (
+    LiftSuspension,
+    RegisterInstitution,
+    SuspendEnrolment,
+)
 from registry.domain.errors import Conflict, Forbidden, NotFound, RuleViolation
 from registry.domain.institution import Institution
 from registry.domain.principal import Principal
-from registry.domain.uscc import check_character
-
-HAIDIAN = Principal(id="key-hd-01", role="regulator", districts=("110108",), name="海淀区教委")
-XUHUI = Principal(id="key-xh-01", role="regulator", districts=("310104",), name="徐汇区教育局")
-ADMIN = Principal(id="key-admin", role="admin", name="市教委信息中心")
-
-
-def credit_code(first17: str) -> str:
-    return first17 + check_character(first17)
-
-
-ARTS_SCHOOL_CODE = credit_code("91110108MA01C8PX3")
-XUHUI_SCHOOL_CODE = credit_code("91310104MA1FR5KQ0")
-
-
-def arts_school(**overrides: Any) -> dict[str, Any]:
-    fields: dict[str, Any] = {
-        "name": "北京市海淀区七彩虹艺术培训学校有限公司",
-        "credit_code": ARTS_SCHOOL_CODE,
-        "district_code": "110108",
-        "address": "北京市海淀区中关村大街27号中关村大厦3层",
-        "category": "non_academic",
-        "subjects": ["美术", "书法"],
-        "delivery": "offline",
-        "legal_form": "company",
-        "legal_representative": "李秀英",
-        "icp_number": None,
-    }
-    fields.update(overrides)
-    return fields
-
-
-def xuhui_school() -> dict[str, Any]:
-    return arts_school(
-        name="上海市徐汇区启航体育培训有限公司",
-        credit_code=XUHUI_SCHOOL_CODE,
-        district_code="310104",
-        address="上海市徐汇区漕溪北路88号2楼",
-        subjects=["篮球", "游泳"],
-        legal_representative="周志强",
-    )
-
-
-LICENCE = {
-    "licence_no": "教民111010870000123号",
-    "approving_authority": "北京市海淀区教育委员会",
-    "valid_from": date(2025, 3, 1),
-    "valid_to": date(2028, 2, 29),
-}
-
+from tests.builders.codes import ARTS_COMPANY_CODE, XUHUI_SPORTS_CODE
+from tests.builders.commands import (
+    establish_fund_supervision,
+    issue_licence,
+    register_institution,
+)
+from tests.builders.institutions import successor_school, xuhui_school
+from tests.builders.principals import ADMIN, HAIDIAN, XUHUI
 
 # -- districts and roles -------------------------------------------------------------------
 
 
 def test_a_regulator_cannot_register_an_institution_of_another_district(services) -> None:
     with pytest.raises(Forbidden):
-        services.registry.register_institution(HAIDIAN, **xuhui_school())
+        services.registry.execute(HAIDIAN, RegisterInstitution(**xuhui_school()))
 
     with pytest.raises(NotFound):
-        services.registry.institution(ADMIN, Institution.create_id(XUHUI_SCHOOL_CODE))
+        services.registry.institution(ADMIN, Institution.create_id(XUHUI_SPORTS_CODE))
 
 
 def test_a_regulator_cannot_act_on_an_institution_of_another_district(services) -> None:
     registry = services.registry
-    registered = registry.register_institution(XUHUI, **xuhui_school())
+    registered = registry.execute(XUHUI, RegisterInstitution(**xuhui_school()))
 
     with pytest.raises(Forbidden):
-        registry.issue_licence(HAIDIAN, registered.id, **LICENCE)
+        registry.execute(HAIDIAN, issue_licence(registered.id))
 
     assert registry.institution(XUHUI, registered.id)["version"] == registered.version
 
 
 def test_a_regulator_cannot_read_an_institution_of_another_district(services) -> None:
-    registered = services.registry.register_institution(XUHUI, **xuhui_school())
+    registered = services.registry.execute(XUHUI, RegisterInstitution(**xuhui_school()))
 
     with pytest.raises(Forbidden):
         services.registry.institution(HAIDIAN, registered.id)
@@ -102,18 +66,18 @@ def test_a_feed_or_court_key_cannot_register_an_institution(
     principal = services.keys.authenticate(secret)
 
     with pytest.raises(Forbidden):
-        services.registry.register_institution(principal, **arts_school())
+        services.registry.execute(principal, register_institution())
 
 
 def test_a_key_issued_to_a_regulator_registers_in_its_district(services) -> None:
     info, secret = services.keys.create("regulator", ["110108"], "海淀区教委 监管科")
     principal = services.keys.authenticate(secret)
 
-    registered = services.registry.register_institution(principal, **arts_school())
+    registered = services.registry.execute(principal, register_institution())
 
     view = services.registry.institution(principal, registered.id)
     assert view["status"] == "registered"
-    assert view["credit_code"] == ARTS_SCHOOL_CODE
+    assert view["credit_code"] == ARTS_COMPANY_CODE
     assert services.registry.institution_events(principal, registered.id)[0].actor["id"] == info.id
 
 
@@ -122,12 +86,14 @@ def test_a_key_issued_to_a_regulator_registers_in_its_district(services) -> None
 
 def test_a_credit_code_is_registered_only_once(services) -> None:
     registry = services.registry
-    first = registry.register_institution(HAIDIAN, **arts_school())
+    first = registry.execute(HAIDIAN, register_institution())
 
     with pytest.raises(Conflict):
-        registry.register_institution(
+        registry.execute(
             HAIDIAN,
-            **arts_school(name="北京七彩虹文化艺术有限公司", address="北京市海淀区学院路5号"),
+            register_institution(
+                name="北京七彩虹文化艺术有限公司", address="北京市海淀区学院路5号"
+            ),
         )
 
     view = registry.institution(HAIDIAN, first.id)
@@ -136,35 +102,30 @@ def test_a_credit_code_is_registered_only_once(services) -> None:
 
 
 def test_the_same_code_in_lowercase_is_still_the_same_institution(services) -> None:
-    services.registry.register_institution(HAIDIAN, **arts_school())
+    services.registry.execute(HAIDIAN, register_institution())
 
     with pytest.raises(Conflict):
-        services.registry.register_institution(
-            HAIDIAN, **arts_school(credit_code=ARTS_SCHOOL_CODE.lower())
+        services.registry.execute(
+            HAIDIAN, register_institution(credit_code=ARTS_COMPANY_CODE.lower())
         )
 
 
 def test_an_institution_is_found_by_the_id_its_credit_code_names(services) -> None:
-    registered = services.registry.register_institution(HAIDIAN, **arts_school())
+    registered = services.registry.execute(HAIDIAN, register_institution())
 
-    assert registered.id == Institution.create_id(ARTS_SCHOOL_CODE)
+    assert registered.id == Institution.create_id(ARTS_COMPANY_CODE)
 
 
 def test_a_stale_expected_version_is_a_conflict_and_appends_nothing(services) -> None:
     registry = services.registry
-    registered = registry.register_institution(HAIDIAN, **arts_school())
-    licensed = registry.issue_licence(HAIDIAN, registered.id, **LICENCE)
+    registered = registry.execute(HAIDIAN, register_institution())
+    licensed = registry.execute(HAIDIAN, issue_licence(registered.id))
 
     with pytest.raises(Conflict):
-        registry.establish_fund_supervision(
+        registry.execute(
             HAIDIAN,
-            registered.id,
+            establish_fund_supervision(registered.id),
             expected_version=registered.version,
-            mode="bank_custody",
-            bank="中国工商银行北京海淀支行",
-            account_no="0200004509200123456",
-            agreement_no="海教监〔2025〕017号",
-            reserve_fen=None,
         )
 
     assert registry.institution(HAIDIAN, registered.id)["version"] == licensed.version
@@ -173,10 +134,10 @@ def test_a_stale_expected_version_is_a_conflict_and_appends_nothing(services) ->
 
 def test_the_current_expected_version_lets_the_command_through(services) -> None:
     registry = services.registry
-    registered = registry.register_institution(HAIDIAN, **arts_school())
+    registered = registry.execute(HAIDIAN, register_institution())
 
-    licensed = registry.issue_licence(
-        HAIDIAN, registered.id, expected_version=registered.version, **LICENCE
+    licensed = registry.execute(
+        HAIDIAN, issue_licence(registered.id), expected_version=registered.version
     )
 
     assert licensed.version == registered.version + 1
@@ -185,16 +146,18 @@ def test_the_current_expected_version_lets_the_command_through(services) -> None
 
 def test_a_refused_decision_appends_nothing(services) -> None:
     registry = services.registry
-    registered = registry.register_institution(HAIDIAN, **arts_school())
-    registry.issue_licence(HAIDIAN, registered.id, **LICENCE)
+    registered = registry.execute(HAIDIAN, register_institution())
+    registry.execute(HAIDIAN, issue_licence(registered.id))
 
     with pytest.raises(RuleViolation) as refused:
-        registry.suspend_enrolment(
+        registry.execute(
             HAIDIAN,
-            registered.id,
-            decision_no="",
-            reason="超前超标培训",
-            effective_from=date(2025, 5, 6),
+            SuspendEnrolment(
+                institution_id=registered.id,
+                decision_no="",
+                reason="超前超标培训",
+                effective_from=date(2025, 5, 6),
+            ),
         )
 
     assert refused.value.rule == "decision.document_number"
@@ -210,23 +173,17 @@ def test_an_unknown_institution_is_not_found(services) -> None:
 
 
 def test_a_conversion_successor_names_a_registered_predecessor(services) -> None:
-    successor = arts_school(
-        name="北京市海淀区智学培训学校",
-        credit_code=credit_code("52110108MJ0000579"),
-        category="academic",
-        legal_form="non_profit",
-        successor_of=uuid4(),
-    )
+    successor = RegisterInstitution(**successor_school(predecessor=uuid4()))
 
     with pytest.raises(NotFound):
-        services.registry.register_institution(HAIDIAN, **successor)
+        services.registry.execute(HAIDIAN, successor)
 
 
 # -- history -------------------------------------------------------------------------------
 
 
 def test_an_institution_was_not_on_the_register_before_it_was_registered(services) -> None:
-    registered = services.registry.register_institution(HAIDIAN, **arts_school())
+    registered = services.registry.execute(HAIDIAN, register_institution())
 
     with pytest.raises(NotFound):
         services.registry.institution(HAIDIAN, registered.id, as_of=today() - timedelta(days=1))
@@ -234,8 +191,8 @@ def test_an_institution_was_not_on_the_register_before_it_was_registered(service
 
 def test_the_status_as_of_today_is_the_current_status(services) -> None:
     registry = services.registry
-    registered = registry.register_institution(HAIDIAN, **arts_school())
-    registry.issue_licence(HAIDIAN, registered.id, **LICENCE)
+    registered = registry.execute(HAIDIAN, register_institution())
+    registry.execute(HAIDIAN, issue_licence(registered.id))
 
     as_of_today = registry.institution(HAIDIAN, registered.id, as_of=today())
 
@@ -243,19 +200,21 @@ def test_the_status_as_of_today_is_the_current_status(services) -> None:
     assert as_of_today["status"] == "licensed"
 
 
-def _licensed_and_suspended(registry, principal: Principal = HAIDIAN) -> list[Any]:
+def _licensed_and_suspended(
+    registry: Registry, principal: Principal = HAIDIAN
+) -> list[WriteResult]:
     """Registers, licenses and suspends the arts school; answers the write results."""
-    registered = registry.register_institution(principal, **arts_school())
+    registered = registry.execute(principal, register_institution())
+    suspension = SuspendEnrolment(
+        institution_id=registered.id,
+        decision_no="海教停招〔2025〕3号",
+        reason="超前超标培训",
+        effective_from=date(2025, 5, 6),
+    )
     return [
         registered,
-        registry.issue_licence(principal, registered.id, **LICENCE),
-        registry.suspend_enrolment(
-            principal,
-            registered.id,
-            decision_no="海教停招〔2025〕3号",
-            reason="超前超标培训",
-            effective_from=date(2025, 5, 6),
-        ),
+        registry.execute(principal, issue_licence(registered.id)),
+        registry.execute(principal, suspension),
     ]
 
 
@@ -286,8 +245,8 @@ def test_the_audit_trail_is_read_in_pages(services) -> None:
 
 def test_every_event_records_the_acting_principal(services) -> None:
     registry = services.registry
-    registered = registry.register_institution(ADMIN, **arts_school())
-    registry.issue_licence(HAIDIAN, registered.id, **LICENCE)
+    registered = registry.execute(ADMIN, register_institution())
+    registry.execute(HAIDIAN, issue_licence(registered.id))
 
     events = registry.institution_events(HAIDIAN, registered.id)
 
@@ -311,9 +270,10 @@ def test_the_register_reads_back_the_same_after_a_restart(settings) -> None:
     try:
         assert after.registry.institution(HAIDIAN, institution_id) == view
         assert after.registry.institution_events(HAIDIAN, institution_id) == events
-        after.registry.lift_suspension(
-            HAIDIAN, institution_id, decision_no="海教复招〔2025〕1号", lifted_on=today()
+        lifting = LiftSuspension(
+            institution_id=institution_id, decision_no="海教复招〔2025〕1号", lifted_on=today()
         )
+        after.registry.execute(HAIDIAN, lifting)
         assert after.registry.institution(HAIDIAN, institution_id)["version"] == 4
     finally:
         after.close()

@@ -162,4 +162,3 @@ class Given:
         inst.deregister(deregistered_on=date(2025, 9, 1), reason="吊销后注销", actor=self.actor)
         inst.collect_events()
         return inst
-
