@@ -5,16 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NoReturn
 from uuid import UUID
 
+from eventsourcing.domain import DomainEvent
 from sqlalchemy import BigInteger, Column, Connection, Executable, MetaData, String, Table
 from sqlalchemy.dialects import postgresql, sqlite
 
 metadata = MetaData()
-
-# Envelope fields of a stored event that are not its data.
-ENVELOPE = frozenset({"originator_id", "originator_version", "timestamp", "originator_topic"})
 
 # One row per projection: how far it has applied the log, and the code version that built it.
 projection_positions = Table(
@@ -28,14 +26,20 @@ projection_positions = Table(
 
 @dataclass(frozen=True)
 class Fact:
-    """One event of the log as projections see it: position, stream, type and data."""
+    """One event of the log as projections see it: where it sits in the log and its stream,
+    when it was recorded, and the typed domain event itself (a class of
+    ``registry.domain.events``)."""
 
     position: int
     originator_id: UUID
     version: int
-    type: str
     recorded_at: datetime
-    data: dict[str, Any]
+    event: DomainEvent
+
+    @property
+    def name(self) -> str:
+        """The event's class name (``LicenceIssued``), for messages."""
+        return type(self.event).__name__
 
 
 class Projection:
@@ -48,8 +52,9 @@ class Projection:
     name: ClassVar[str]
     version: ClassVar[int]
     tables: ClassVar[Sequence[Table]]
-    # Event type names this projection reads; others only advance its position.
-    types: ClassVar[frozenset[str]]
+    # The event classes this projection reads (the projector decodes only followed events);
+    # events of other classes only advance its position.
+    follows: ClassVar[tuple[type[DomainEvent], ...]]
 
     def apply(self, conn: Connection, facts: Sequence[Fact]) -> None:
         raise NotImplementedError
@@ -60,7 +65,7 @@ class ProjectionFailed(RuntimeError):
 
     def __init__(self, projection: str, fact: Fact | None, cause: BaseException) -> None:
         where = (
-            f"event {fact.type} at position {fact.position} (stream {fact.originator_id})"
+            f"event {fact.name} at position {fact.position} (stream {fact.originator_id})"
             if fact
             else "a batch"
         )
@@ -77,7 +82,8 @@ class BatchProjection(Projection):
     """
 
     def apply(self, conn: Connection, facts: Sequence[Fact]) -> None:
-        wanted = [f for f in facts if f.type in self.types]
+        followed = frozenset(self.follows)
+        wanted = [f for f in facts if type(f.event) in followed]
         if not wanted:
             return
         self.load(conn, wanted)
@@ -96,6 +102,11 @@ class BatchProjection(Projection):
 
     def flush(self, conn: Connection) -> None:
         raise NotImplementedError
+
+
+def not_followed(projection: Projection, fact: Fact) -> NoReturn:
+    """A handler was given an event its projection does not follow: a bug, said loudly."""
+    raise TypeError(f"projection {projection.name!r} does not follow {fact.name}")
 
 
 def upsert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:

@@ -15,11 +15,13 @@ from sqlalchemy import Engine, select
 from registry.adapters.eventlog import LogReader
 from registry.domain.principal import Principal
 from registry.privacy import mask_personal
-from registry.projections.base import ENVELOPE
-from registry.projections.projector import Projector, event_type
+from registry.projections.projector import Projector
 from registry.projections.stream_districts import StreamDistricts, stream_districts
 
 FEED_ROLES = ("regulator",)
+
+# Envelope fields of a stored event that are not its data.
+ENVELOPE = frozenset({"originator_id", "originator_version", "timestamp", "originator_topic"})
 
 
 class ChangeFeed:
@@ -55,7 +57,7 @@ class ChangeFeed:
                     "position": n.id,
                     "stream_id": str(n.originator_id),
                     "version": n.originator_version,
-                    "type": event_type(n.topic),
+                    "type": type(domain_event).__name__,
                     "district_code": district,
                     "recorded_at": domain_event.timestamp.isoformat(),
                     "actor": actor,

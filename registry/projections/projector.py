@@ -15,11 +15,11 @@ import time
 from collections.abc import Callable, Sequence
 
 from eventsourcing.persistence import Notification
+from eventsourcing.utils import get_topic
 from sqlalchemy import Engine, insert, select, update
 
 from registry.adapters.eventlog import LogReader
 from registry.projections.base import (
-    ENVELOPE,
     Fact,
     Projection,
     ProjectionFailed,
@@ -28,11 +28,6 @@ from registry.projections.base import (
 )
 
 log = logging.getLogger("registry.projector")
-
-
-def event_type(topic: str) -> str:
-    """``registry.domain.contract:TrainingContract.LessonsConsumed`` → ``LessonsConsumed``."""
-    return topic.rsplit(":", 1)[-1].rsplit(".", 1)[-1]
 
 
 class Projector:
@@ -47,7 +42,8 @@ class Projector:
         self.engine = engine
         self.projections = {p.name: p for p in projections}
         self.batch_size = batch_size
-        self.wanted_types = frozenset().union(*(p.types for p in projections))
+        # The stored topics of the event classes some projection follows: only those are decoded.
+        self.topics = frozenset(get_topic(cls) for p in projections for cls in p.follows)
         self._lock = threading.Lock()
 
     # -- set-up and versions -----------------------------------------------------------------
@@ -140,19 +136,16 @@ class Projector:
     def _decode(self, notifications: Sequence[Notification]) -> list[Fact]:
         facts = []
         for n in notifications:
-            kind = event_type(n.topic)
-            if kind not in self.wanted_types:
+            if n.topic not in self.topics:
                 continue
             domain_event = self.log.decode(n)
-            state = domain_event.__dict__
             facts.append(
                 Fact(
                     position=n.id,
                     originator_id=n.originator_id,  # type: ignore[arg-type]
                     version=n.originator_version,
-                    type=kind,
                     recorded_at=domain_event.timestamp,
-                    data={k: v for k, v in state.items() if k not in ENVELOPE},
+                    event=domain_event,
                 )
             )
         return facts

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
+from eventsourcing.domain import DomainEvent
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -28,6 +29,22 @@ from sqlalchemy import (
 )
 
 from registry.domain.clock import SHANGHAI
+from registry.domain.events import (
+    Blacklisted,
+    ConversionCompleted,
+    ConversionStarted,
+    Deregistered,
+    EnrolmentSuspended,
+    EnrolmentSuspensionLifted,
+    FundSupervisionEstablished,
+    InstitutionRegistered,
+    LicenceIssued,
+    LicenceRenewed,
+    LicenceRevoked,
+    OperationsCeased,
+    PenaltyImposed,
+    RemovedFromBlacklist,
+)
 from registry.projections.base import BatchProjection, Fact, metadata, upsert
 
 institutions = Table(
@@ -76,18 +93,40 @@ blacklist = Table(
     Column("position", BigInteger, nullable=False),
 )
 
-# Which date of each event the public history shows as the day the status took effect.
-STATUS_CHANGES: dict[str, tuple[str, str | None]] = {
-    "InstitutionRegistered": ("registered", None),
-    "LicenceIssued": ("licensed", "valid_from"),
-    "EnrolmentSuspended": ("suspended", "effective_from"),
-    "EnrolmentSuspensionLifted": ("licensed", "lifted_on"),
-    "LicenceRevoked": ("revoked", "effective_on"),
-    "ConversionStarted": ("converting", "started_on"),
-    "ConversionCompleted": ("converted", "completed_on"),
-    "OperationsCeased": ("ceased", "ceased_on"),
-    "Deregistered": ("deregistered", "deregistered_on"),
+# The status each event puts the institution in, for its public history.
+STATUS_CHANGES: dict[type[DomainEvent], str] = {
+    InstitutionRegistered: "registered",
+    LicenceIssued: "licensed",
+    EnrolmentSuspended: "suspended",
+    EnrolmentSuspensionLifted: "licensed",
+    LicenceRevoked: "revoked",
+    ConversionStarted: "converting",
+    ConversionCompleted: "converted",
+    OperationsCeased: "ceased",
+    Deregistered: "deregistered",
 }
+
+
+def effective_on(event: DomainEvent) -> str | None:
+    """The day a status change took effect as the event dates it (ISO), or None when the
+    event carries no such day (registration: the day it was recorded counts)."""
+    if isinstance(event, LicenceIssued):
+        return event.valid_from
+    if isinstance(event, EnrolmentSuspended):
+        return event.effective_from
+    if isinstance(event, EnrolmentSuspensionLifted):
+        return event.lifted_on
+    if isinstance(event, LicenceRevoked):
+        return event.effective_on
+    if isinstance(event, ConversionStarted):
+        return event.started_on
+    if isinstance(event, ConversionCompleted):
+        return event.completed_on
+    if isinstance(event, OperationsCeased):
+        return event.ceased_on
+    if isinstance(event, Deregistered):
+        return event.deregistered_on
+    return None
 
 
 def is_legitimate(item: dict[str, Any]) -> bool:
@@ -113,15 +152,13 @@ class PublicRegister(BatchProjection):
         versions,
         blacklist,
     )
-    types: ClassVar[frozenset[str]] = frozenset(
-        {
-            *STATUS_CHANGES,
-            "LicenceRenewed",
-            "FundSupervisionEstablished",
-            "PenaltyImposed",
-            "Blacklisted",
-            "RemovedFromBlacklist",
-        }
+    follows: ClassVar[tuple[type[DomainEvent], ...]] = (
+        *STATUS_CHANGES,
+        LicenceRenewed,
+        FundSupervisionEstablished,
+        PenaltyImposed,
+        Blacklisted,
+        RemovedFromBlacklist,
     )
 
     def load(self, conn: Connection, facts: Sequence[Fact]) -> None:
@@ -133,16 +170,16 @@ class PublicRegister(BatchProjection):
         self.listed: dict[str, dict[str, Any] | None] = {}
 
     def handle(self, fact: Fact) -> None:
-        key, d = str(fact.originator_id), fact.data
-        if fact.type == "InstitutionRegistered":
+        key, event = str(fact.originator_id), fact.event
+        if isinstance(event, InstitutionRegistered):
             self.items[key] = {
                 "id": key,
-                "name": d["name"],
-                "credit_code": d["credit_code"],
-                "district_code": d["district_code"],
-                "category": d["category"],
-                "subjects": list(d["subjects"]),
-                "delivery": d["delivery"],
+                "name": event.name,
+                "credit_code": event.credit_code,
+                "district_code": event.district_code,
+                "category": event.category,
+                "subjects": list(event.subjects),
+                "delivery": event.delivery,
                 "licence_no": None,
                 "licence_valid_to": None,
                 "supervision_mode": None,
@@ -153,41 +190,44 @@ class PublicRegister(BatchProjection):
                 "penalties": [],
             }
         item = self.items[key]
-        if fact.type in ("LicenceIssued", "LicenceRenewed"):
-            item["licence_no"] = d.get("licence_no", item["licence_no"])
-            item["licence_valid_to"] = _day(d["valid_to"])
-        elif fact.type == "FundSupervisionEstablished":
-            item["supervision_mode"], item["supervision_bank"] = d["mode"], d["bank"]
-        elif fact.type == "PenaltyImposed":
+        if isinstance(event, LicenceIssued):
+            item["licence_no"] = event.licence_no
+            item["licence_valid_to"] = _day(event.valid_to)
+        elif isinstance(event, LicenceRenewed):
+            item["licence_valid_to"] = _day(event.valid_to)
+        elif isinstance(event, FundSupervisionEstablished):
+            item["supervision_mode"], item["supervision_bank"] = event.mode, event.bank
+        elif isinstance(event, PenaltyImposed):
             penalty = {
-                "decision_no": d["decision_no"],
-                "kinds": list(d["kinds"]),
-                "fine_fen": d["fine_fen"],
-                "illegal_gains_fen": d["illegal_gains_fen"],
-                "decided_on": _day(d["decided_on"]),
+                "decision_no": event.decision_no,
+                "kinds": list(event.kinds),
+                "fine_fen": event.fine_fen,
+                "illegal_gains_fen": event.illegal_gains_fen,
+                "decided_on": _day(event.decided_on),
             }
             # A new list: the versions already taken keep the list as it was.
             item["penalties"] = [*item["penalties"], _jsonable(penalty)]
-        elif fact.type == "Blacklisted":
+        elif isinstance(event, Blacklisted):
             item["blacklisted"] = True
             self.listed[key] = {
                 "institution_id": key,
                 "name": item["name"],
                 "credit_code": item["credit_code"],
                 "district_code": item["district_code"],
-                "reasons": list(d["reasons"]),
-                "decision_no": d["decision_no"],
-                "listed_on": _day(d["listed_on"]),
+                "reasons": list(event.reasons),
+                "decision_no": event.decision_no,
+                "listed_on": _day(event.listed_on),
                 "position": fact.position,
             }
-        elif fact.type == "RemovedFromBlacklist":
+        elif isinstance(event, RemovedFromBlacklist):
             item["blacklisted"] = False
             self.listed[key] = None
-        if fact.type in STATUS_CHANGES:
-            status, date_field = STATUS_CHANGES[fact.type]
+        status = STATUS_CHANGES.get(type(event))
+        if status is not None:
             item["status"] = status
+            day = effective_on(event)
             effective = (
-                _day(d[date_field]) if date_field else fact.recorded_at.astimezone(SHANGHAI).date()
+                _day(day) if day is not None else fact.recorded_at.astimezone(SHANGHAI).date()
             )
             change = {"status": status, "effective_on": effective, "position": fact.position}
             item["history"] = [*item["history"], _jsonable(change)]

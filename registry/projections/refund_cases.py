@@ -5,8 +5,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
+from eventsourcing.domain import DomainEvent
 from sqlalchemy import BigInteger, Column, Connection, DateTime, String, Table, select
 
+from registry.domain.events import (
+    CaseReferredToCourt,
+    JudgmentRecorded,
+    MediationAgreementReached,
+    MediationFailed,
+    RefundCaseClosed,
+    RefundCaseOpened,
+    RefundCaseWithdrawn,
+    RefundPaid,
+    UnconsumedAmountAssessed,
+)
 from registry.projections.base import BatchProjection, Fact, metadata, upsert
 
 cases = Table(
@@ -24,14 +36,15 @@ cases = Table(
     Column("position", BigInteger, nullable=False),
 )
 
-STATUS_OF = {
-    "UnconsumedAmountAssessed": "assessed",
-    "MediationAgreementReached": "settled",
-    "MediationFailed": "mediation_failed",
-    "CaseReferredToCourt": "referred_to_court",
-    "JudgmentRecorded": "judged",
-    "RefundCaseClosed": "closed",
-    "RefundCaseWithdrawn": "withdrawn",
+# The status each step of a case leaves it in.
+STATUS_OF: dict[type[DomainEvent], str] = {
+    UnconsumedAmountAssessed: "assessed",
+    MediationAgreementReached: "settled",
+    MediationFailed: "mediation_failed",
+    CaseReferredToCourt: "referred_to_court",
+    JudgmentRecorded: "judged",
+    RefundCaseClosed: "closed",
+    RefundCaseWithdrawn: "withdrawn",
 }
 OPEN = ("opened", "assessed", "settled", "mediation_failed", "referred_to_court", "judged")
 
@@ -40,7 +53,7 @@ class RefundCases(BatchProjection):
     name: ClassVar[str] = "refund_cases"
     version: ClassVar[int] = 2  # 2: positions and amounts in fen are 64-bit
     tables: ClassVar[Sequence[Table]] = (cases,)
-    types: ClassVar[frozenset[str]] = frozenset({"RefundCaseOpened", "RefundPaid", *STATUS_OF})
+    follows: ClassVar[tuple[type[DomainEvent], ...]] = (RefundCaseOpened, RefundPaid, *STATUS_OF)
 
     def load(self, conn: Connection, facts: Sequence[Fact]) -> None:
         ids = {str(f.originator_id) for f in facts}
@@ -48,25 +61,25 @@ class RefundCases(BatchProjection):
         self.rows: dict[str, dict[str, Any]] = {r["case_id"]: dict(r) for r in found}
 
     def handle(self, fact: Fact) -> None:
-        key, d = str(fact.originator_id), fact.data
-        if fact.type == "RefundCaseOpened":
+        key, event = str(fact.originator_id), fact.event
+        if isinstance(event, RefundCaseOpened):
             self.rows[key] = {
                 "case_id": key,
-                "institution_id": d["institution_id"],
-                "district_code": d["district_code"],
+                "institution_id": event.institution_id,
+                "district_code": event.district_code,
                 "status": "opened",
-                "source": d["source"],
-                "claim_fen": d["claim_fen"],
+                "source": event.source,
+                "claim_fen": event.claim_fen,
                 "assessed_fen": None,
                 "paid_fen": 0,
                 "opened_at": fact.recorded_at,
             }
         row = self.rows[key]
-        if fact.type == "UnconsumedAmountAssessed":
-            row["assessed_fen"] = d["amount_fen"]
-        if fact.type == "RefundPaid":
-            row["paid_fen"] += d["amount_fen"]
-        row["status"] = STATUS_OF.get(fact.type, row["status"])
+        if isinstance(event, UnconsumedAmountAssessed):
+            row["assessed_fen"] = event.amount_fen
+        if isinstance(event, RefundPaid):
+            row["paid_fen"] += event.amount_fen
+        row["status"] = STATUS_OF.get(type(event), row["status"])
         row["position"] = fact.position
 
     def flush(self, conn: Connection) -> None:

@@ -13,8 +13,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
+from eventsourcing.domain import DomainEvent
 from sqlalchemy import BigInteger, Column, Connection, String, Table, select
 
+from registry.domain.events import (
+    ContractCompleted,
+    ContractFrozen,
+    ContractSigned,
+    ContractTerminated,
+    EscrowReleased,
+    LessonsConsumed,
+    PrepaidFeeCollected,
+    PrepaidLiabilitiesTransferred,
+    PrepaidRefunded,
+)
 from registry.domain.unconsumed import Ledger, pooled_fen
 from registry.projections.base import BatchProjection, Fact, metadata, upsert
 
@@ -39,10 +51,11 @@ contracts = Table(
     Column("position", BigInteger, nullable=False),
 )
 
-STATUS_OF = {
-    "ContractFrozen": "frozen",
-    "ContractTerminated": "terminated",
-    "ContractCompleted": "completed",
+# The status each closing event leaves a contract in.
+STATUS_OF: dict[type[DomainEvent], str] = {
+    ContractFrozen: "frozen",
+    ContractTerminated: "terminated",
+    ContractCompleted: "completed",
 }
 
 
@@ -70,15 +83,15 @@ def apply_contract_fact(
     With ``settle=False`` the derived money figures are left for the caller to compute once
     per row (``settle_figures``) after a whole batch, which is what makes rebuilds fast.
     """
-    key, d = str(fact.originator_id), fact.data
-    if fact.type == "ContractSigned":
+    key, event = str(fact.originator_id), fact.event
+    if isinstance(event, ContractSigned):
         rows[key] = {
             "contract_id": key,
-            "institution_id": d["institution_id"],
-            "district_code": d["district_code"],
+            "institution_id": event.institution_id,
+            "district_code": event.district_code,
             "status": "signed",
-            "paid_lessons": d["paid_lessons"],
-            "gift_lessons": d["gift_lessons"],
+            "paid_lessons": event.paid_lessons,
+            "gift_lessons": event.gift_lessons,
             "consumed_lessons": 0,
             "collected_fen": 0,
             "supervised_fen": 0,
@@ -86,38 +99,38 @@ def apply_contract_fact(
             "refunded_fen": 0,
         }
     row = rows[key]
-    if fact.type == "PrepaidFeeCollected":
-        row["collected_fen"] += d["amount_fen"]
-        if d["into_supervised_account"]:
-            row["supervised_fen"] += d["amount_fen"]
+    if isinstance(event, PrepaidFeeCollected):
+        row["collected_fen"] += event.amount_fen
+        if event.into_supervised_account:
+            row["supervised_fen"] += event.amount_fen
         if row["status"] == "signed":
             row["status"] = "active"
-    elif fact.type == "LessonsConsumed":
-        row["consumed_lessons"] += d["lessons"]
-    elif fact.type == "EscrowReleased":
-        row["released_fen"] += d["amount_fen"]
-    elif fact.type == "PrepaidRefunded":
-        row["refunded_fen"] += d["amount_fen"]
-    elif fact.type == "PrepaidLiabilitiesTransferred":
-        row["institution_id"], row["district_code"] = d["to_institution_id"], d["to_district_code"]
-    elif fact.type in STATUS_OF:
-        row["status"] = STATUS_OF[fact.type]
+    elif isinstance(event, LessonsConsumed):
+        row["consumed_lessons"] += event.lessons
+    elif isinstance(event, EscrowReleased):
+        row["released_fen"] += event.amount_fen
+    elif isinstance(event, PrepaidRefunded):
+        row["refunded_fen"] += event.amount_fen
+    elif isinstance(event, PrepaidLiabilitiesTransferred):
+        row["institution_id"] = event.to_institution_id
+        row["district_code"] = event.to_district_code
+    elif type(event) in STATUS_OF:
+        row["status"] = STATUS_OF[type(event)]
     row["position"] = fact.position
     if settle:
         settle_figures(row)
     return row
 
 
-CONTRACT_FACTS = frozenset(
-    {
-        "ContractSigned",
-        "PrepaidFeeCollected",
-        "LessonsConsumed",
-        "EscrowReleased",
-        "PrepaidRefunded",
-        "PrepaidLiabilitiesTransferred",
-        *STATUS_OF,
-    }
+# The contract events the ledger figures follow.
+CONTRACT_EVENTS: tuple[type[DomainEvent], ...] = (
+    ContractSigned,
+    PrepaidFeeCollected,
+    LessonsConsumed,
+    EscrowReleased,
+    PrepaidRefunded,
+    PrepaidLiabilitiesTransferred,
+    *STATUS_OF,
 )
 
 
@@ -125,7 +138,7 @@ class RefundTracking(BatchProjection):
     name: ClassVar[str] = "refund_tracking"
     version: ClassVar[int] = 3  # 2: escrow counts only supervised fees; 3: 64-bit fen columns
     tables: ClassVar[Sequence[Table]] = (contracts,)
-    types: ClassVar[frozenset[str]] = CONTRACT_FACTS
+    follows: ClassVar[tuple[type[DomainEvent], ...]] = CONTRACT_EVENTS
 
     def load(self, conn: Connection, facts: Sequence[Fact]) -> None:
         ids = {str(f.originator_id) for f in facts}

@@ -1,6 +1,6 @@
-"""Risk alerts: the signals of DESIGN.md §5, raised and resolved from the log for regulators.
+"""Risk alerts: the signals of docs/domain.md §4.10, raised and resolved from the log.
 
-Signals (numbers from ``DEFAULT_RULE_PACK.risk``; domain-research.md §4.5):
+Signals (numbers from ``DEFAULT_RULE_PACK.risk``; sources in docs/domain.md §4.10):
 
 - ``coverage``: per institution, escrow balance ÷ unconsumed liability of its open contracts
   (not completed or terminated). Yellow below 1.0, red below 0.8; the level follows the money;
@@ -37,16 +37,34 @@ was open (for coverage and inflow, the one that resolved it too).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import Connection, Table, delete, select, tuple_
+from eventsourcing.domain import DomainEvent
 
 from registry.domain.clock import SHANGHAI
+from registry.domain.events import (
+    ComplianceBreachDetected,
+    DayReviewed,
+    Deregistered,
+    InstitutionRegistered,
+    LicenceIssued,
+    LicenceRenewed,
+    OperationsCeased,
+    PrepaidFeeCollected,
+    RectificationOrdered,
+    RectificationVerified,
+    RefundCaseOpened,
+)
 from registry.domain.rules import DEFAULT_RULE_PACK, RulePack
 from registry.projections import refund_tracking as rt
-from registry.projections.base import BatchProjection, Fact, upsert
+from registry.projections.base import Fact
+from registry.projections.risk_bookkeeping import (
+    CONTRACT_EVENTS,
+    INSTITUTION_EVENTS,
+    LICENCE_ENDS,
+    RiskBookkeeping,
+)
 from registry.projections.risk_signals import (
     BREACH,
     CLOSURE,
@@ -55,59 +73,14 @@ from registry.projections.risk_signals import (
     INFLOW_SPIKE,
     LICENCE,
     OVERDUE,
-    RULE_OF,
     SIGNALS,
-    Judgement,
     Signals,
-    alert_id,
 )
-from registry.projections.risk_tables import (
-    alerts,
-    clock,
-    complaints,
-    contracts,
-    inflows,
-    institutions,
-    orders,
-)
+from registry.projections.risk_tables import alerts
 
 __all__ = ["SIGNALS", "RiskAlerts", "alerts"]
 
-# Alerts that later facts can change; the others are written once and never read back.
-TRACKED = (COVERAGE, INFLOW_SPIKE, OVERDUE, LICENCE, COMPLAINTS)
-
-# The events that end an institution's licence, and the status they leave it in.
-LICENCE_ENDS = {
-    "LicenceRevoked": "revoked",
-    "OperationsCeased": "ceased",
-    "ConversionCompleted": "converted",
-    "Deregistered": "deregistered",
-}
-INSTITUTION_FACTS = frozenset(
-    {
-        "InstitutionRegistered",
-        "LicenceIssued",
-        "LicenceRenewed",
-        "RectificationOrdered",
-        "RectificationVerified",
-        *LICENCE_ENDS,
-    }
-)
-CONTRACT_FACTS = frozenset({*rt.CONTRACT_FACTS, "ComplianceBreachDetected"})
 CLOSED_CONTRACTS = ("completed", "terminated")
-CHUNK = 1000  # ids per IN (...) list
-
-Key = tuple[str, str, str]  # institution, signal, subject
-
-
-def _utc(moment: datetime) -> datetime:
-    return moment.astimezone(UTC)
-
-
-def _chunks(ids: Iterable[Any]) -> Iterable[list[Any]]:
-    ordered = sorted(ids)
-    for i in range(0, len(ordered), CHUNK):
-        yield ordered[i : i + CHUNK]
 
 
 def _owed(row: dict[str, Any]) -> int:
@@ -115,124 +88,42 @@ def _owed(row: dict[str, Any]) -> int:
     return 0 if row["status"] in CLOSED_CONTRACTS else int(row["unconsumed_fen"])
 
 
-class RiskAlerts(BatchProjection):
+class RiskAlerts(RiskBookkeeping):
     name: ClassVar[str] = "risk_alerts"
     version: ClassVar[int] = 3  # 2: 64-bit positions and fen; 3: complaint surges
-    tables: ClassVar[Sequence[Table]] = (
-        alerts,
-        institutions,
-        contracts,
-        orders,
-        inflows,
-        complaints,
-        clock,
-    )
-    types: ClassVar[frozenset[str]] = frozenset(
-        {*INSTITUTION_FACTS, *CONTRACT_FACTS, "DayReviewed", "RefundCaseOpened"}
+    follows: ClassVar[tuple[type[DomainEvent], ...]] = (
+        *INSTITUTION_EVENTS,
+        *CONTRACT_EVENTS,
+        DayReviewed,
+        RefundCaseOpened,
     )
 
     def __init__(self, pack: RulePack = DEFAULT_RULE_PACK) -> None:
         self.signals = Signals(pack)
-
-    # -- load: everything the batch's facts can touch ----------------------------------------
-
-    def load(self, conn: Connection, facts: Sequence[Fact]) -> None:
-        self.contracts: dict[str, dict[str, Any]] = {}
-        self.institutions: dict[str, dict[str, Any]] = {}
-        self.orders: dict[str, dict[str, Any]] = {}
-        self.inflows: dict[str, dict[date, int]] = {}
-        self.complaints: dict[str, dict[date, int]] = {}
-        self.alerts: dict[str, dict[str, Any]] = {}
-        self.open: dict[Key, str] = {}
-        self.changed: dict[str, set[Any]] = {
-            "contracts": set(),
-            "institutions": set(),
-            "orders": set(),
-            "alerts": set(),
-            "inflows": set(),
-            "complaints": set(),
-        }
-        self.gone_orders: set[str] = set()
-        self.gone_days: set[tuple[str, date]] = set()
-        self.gone_complaint_days: set[tuple[str, date]] = set()
-        self.clock_changed = False
-
-        found = conn.execute(select(clock)).mappings().first()
-        self.clock_day: date | None = found["reviewed_on"] if found else None
-        self.clock_position: int | None = found["position"] if found else None
-
-        contract_ids = {str(f.originator_id) for f in facts if f.type in CONTRACT_FACTS}
-        for ids in _chunks(contract_ids):
-            for r in conn.execute(select(contracts).where(contracts.c.contract_id.in_(ids))):
-                self.contracts[r.contract_id] = dict(r._mapping)
-        wanted = {str(f.originator_id) for f in facts if f.type in INSTITUTION_FACTS}
-        wanted |= {f.data["institution_id"] for f in facts if f.type == "ContractSigned"}
-        wanted |= {
-            f.data["to_institution_id"] for f in facts if f.type == "PrepaidLiabilitiesTransferred"
-        }
-        wanted |= {r["institution_id"] for r in self.contracts.values()}
-        wanted |= {f.data["institution_id"] for f in facts if f.type == "RefundCaseOpened"}
-        days = [date.fromisoformat(f.data["on"]) for f in facts if f.type == "DayReviewed"]
-        if days:
-            wanted |= self._reviewed_candidates(conn, max(days))
-
-        for ids in _chunks(wanted):
-            for r in conn.execute(
-                select(institutions).where(institutions.c.institution_id.in_(ids))
-            ):
-                self.institutions[r.institution_id] = dict(r._mapping)
-            for r in conn.execute(select(orders).where(orders.c.institution_id.in_(ids))):
-                self.orders[r.order_id] = dict(r._mapping)
-            for r in conn.execute(select(inflows).where(inflows.c.institution_id.in_(ids))):
-                self.inflows.setdefault(r.institution_id, {})[r.day] = r.amount_fen
-            for r in conn.execute(select(complaints).where(complaints.c.institution_id.in_(ids))):
-                self.complaints.setdefault(r.institution_id, {})[r.day] = r.cases
-            for r in conn.execute(
-                select(alerts).where(
-                    alerts.c.institution_id.in_(ids),
-                    alerts.c.status == "open",
-                    alerts.c.signal.in_(TRACKED),
-                )
-            ):
-                row = dict(r._mapping)
-                self.alerts[row["id"]] = row
-                self.open[(row["institution_id"], row["signal"], row["subject"] or "")] = row["id"]
-
-    def _reviewed_candidates(self, conn: Connection, latest: date) -> set[str]:
-        """Institutions a day review up to ``latest`` can raise, change or resolve alerts of."""
-        queries = [
-            select(institutions.c.institution_id).where(
-                institutions.c.licence_valid_to <= latest + self.signals.warning
-            ),
-            select(orders.c.institution_id).where(orders.c.deadline < latest),
-            select(inflows.c.institution_id).distinct(),
-            select(complaints.c.institution_id).distinct(),
-            select(alerts.c.institution_id).where(
-                alerts.c.status == "open", alerts.c.signal.in_((INFLOW_SPIKE, COMPLAINTS))
-            ),
-        ]
-        return {row[0] for query in queries for row in conn.execute(query)}
+        self._contract_events = frozenset(CONTRACT_EVENTS)
 
     # -- handle: one fact at a time, in memory -----------------------------------------------
 
     def handle(self, fact: Fact) -> None:
-        if fact.type == "DayReviewed":
-            self._day_reviewed(fact)
-        elif fact.type == "ComplianceBreachDetected":
-            self._breach(fact)
-        elif fact.type == "RefundCaseOpened":
-            self._case_opened(fact)
-        elif fact.type in CONTRACT_FACTS:
+        event = fact.event
+        if isinstance(event, DayReviewed):
+            self._day_reviewed(fact, date.fromisoformat(event.on))
+        elif isinstance(event, ComplianceBreachDetected):
+            rule = (event.rule, event.rule_version)
+            self._breach(fact, rule, event.detail, event.event_version)
+        elif isinstance(event, RefundCaseOpened):
+            self._case_opened(fact, event.institution_id)
+        elif type(event) in self._contract_events:
             self._contract_fact(fact)
         else:
             self._institution_fact(fact)
 
     def _institution_fact(self, fact: Fact) -> None:
-        key, d = str(fact.originator_id), fact.data
-        if fact.type == "InstitutionRegistered":
+        key, event = str(fact.originator_id), fact.event
+        if isinstance(event, InstitutionRegistered):
             self.institutions[key] = {
                 "institution_id": key,
-                "district_code": d["district_code"],
+                "district_code": event.district_code,
                 "licence_status": "registered",
                 "licence_no": None,
                 "licence_valid_to": None,
@@ -243,40 +134,40 @@ class RiskAlerts(BatchProjection):
             }
         inst = self.institutions[key]
         self.changed["institutions"].add(key)
-        if fact.type == "LicenceIssued":
+        if isinstance(event, LicenceIssued):
             inst["licence_status"] = "licensed"
-            inst["licence_no"] = d["licence_no"]
-            inst["licence_valid_to"] = date.fromisoformat(d["valid_to"])
+            inst["licence_no"] = event.licence_no
+            inst["licence_valid_to"] = date.fromisoformat(event.valid_to)
             inst["licence_position"] = fact.position
-        elif fact.type == "LicenceRenewed":
-            inst["licence_valid_to"] = date.fromisoformat(d["valid_to"])
+        elif isinstance(event, LicenceRenewed):
+            inst["licence_valid_to"] = date.fromisoformat(event.valid_to)
             inst["licence_position"] = fact.position
             if self.clock_day is not None and self._open_alert(inst, LICENCE, inst["licence_no"]):
                 self._judge_licence(inst, self.clock_day, fact)
-        elif fact.type == "RectificationOrdered":
-            self.orders[d["order_id"]] = {
-                "order_id": d["order_id"],
+        elif isinstance(event, RectificationOrdered):
+            self.orders[event.order_id] = {
+                "order_id": event.order_id,
                 "institution_id": key,
-                "deadline": date.fromisoformat(d["deadline"]),
+                "deadline": date.fromisoformat(event.deadline),
                 "position": fact.position,
             }
-            self.changed["orders"].add(d["order_id"])
-        elif fact.type == "RectificationVerified":
-            if d["outcome"] == "completed":
-                self._close_order(d["order_id"], fact)
-        elif fact.type in LICENCE_ENDS:
-            inst["licence_status"] = LICENCE_ENDS[fact.type]
+            self.changed["orders"].add(event.order_id)
+        elif isinstance(event, RectificationVerified):
+            if event.outcome == "completed":
+                self._close_order(event.order_id, fact)
+        elif type(event) in LICENCE_ENDS:
+            inst["licence_status"] = LICENCE_ENDS[type(event)]
             if inst["licence_no"] is not None:
                 self._resolve(inst, LICENCE, inst["licence_no"], fact)
             inst["licence_valid_to"] = None
-            if fact.type == "Deregistered":
+            if isinstance(event, Deregistered):
                 # A deregistered institution can no longer be verified: its orders close.
                 for order_id in [o for o, r in self.orders.items() if r["institution_id"] == key]:
                     self._close_order(order_id, fact)
-            if fact.type == "OperationsCeased" and d["kind"] == "abnormal":
+            if isinstance(event, OperationsCeased) and event.kind == "abnormal":
                 metrics = {
-                    "ceased_on": d["ceased_on"],
-                    "reason": d["reason"],
+                    "ceased_on": event.ceased_on,
+                    "reason": event.reason,
                     "escrow_balance_fen": inst["escrow_balance_fen"],
                     "unconsumed_fen": inst["unconsumed_fen"],
                 }
@@ -305,9 +196,10 @@ class RiskAlerts(BatchProjection):
         self._add_totals(owner, row["escrow_balance_fen"], _owed(row))
         for institution_id in {owner_before, owner} - {None}:
             self._judge_coverage(self.institutions[str(institution_id)], fact)
-        if fact.type == "PrepaidFeeCollected":
-            paid_on = datetime.fromisoformat(fact.data["paid_at"]).astimezone(SHANGHAI).date()
-            self._record_inflow(self.institutions[owner], paid_on, fact.data["amount_fen"])
+        event = fact.event
+        if isinstance(event, PrepaidFeeCollected):
+            paid_on = datetime.fromisoformat(event.paid_at).astimezone(SHANGHAI).date()
+            self._record_inflow(self.institutions[owner], paid_on, event.amount_fen)
             self._judge_inflow(self.institutions[owner], fact)
 
     def _add_totals(self, institution_id: str, escrow: int, owed: int) -> None:
@@ -316,19 +208,18 @@ class RiskAlerts(BatchProjection):
         inst["unconsumed_fen"] += owed
         self.changed["institutions"].add(institution_id)
 
-    def _breach(self, fact: Fact) -> None:
-        key, d = str(fact.originator_id), fact.data
+    def _breach(self, fact: Fact, rule: tuple[str, str], detail: str, found_on: int) -> None:
+        """A breach of ``rule`` (id, version) found on the contract's event ``found_on``."""
+        key = str(fact.originator_id)
         row = self.contracts[key]
         inst = self.institutions[row["institution_id"]]
         positions = [fact.position]
-        if row["fact_version"] == d["event_version"]:  # the fact it was found on, same save
+        if row["fact_version"] == found_on:  # the fact it was found on, same save
             positions.insert(0, row["position"])
-        judged = (self.signals.breach_level(d["rule"]), {"contract_id": key, "detail": d["detail"]})
-        rule = (d["rule"], d["rule_version"])
+        judged = (self.signals.breach_level(rule[0]), {"contract_id": key, "detail": detail})
         self._raise(inst, BREACH, key, judged, fact, positions, rule)
 
-    def _day_reviewed(self, fact: Fact) -> None:
-        on = date.fromisoformat(fact.data["on"])
+    def _day_reviewed(self, fact: Fact, on: date) -> None:
         self.clock_day, self.clock_position, self.clock_changed = on, fact.position, True
         for inst in self.institutions.values():
             if inst["licence_valid_to"] is not None:
@@ -345,8 +236,8 @@ class RiskAlerts(BatchProjection):
         for institution_id in set(self.complaints) | surging:
             self._judge_complaints(self.institutions[institution_id], fact)
 
-    def _case_opened(self, fact: Fact) -> None:
-        inst = self.institutions[fact.data["institution_id"]]
+    def _case_opened(self, fact: Fact, institution_id: str) -> None:
+        inst = self.institutions[institution_id]
         opened_on = fact.recorded_at.astimezone(SHANGHAI).date()
         days = self.complaints.setdefault(inst["institution_id"], {})
         days[opened_on] = days.get(opened_on, 0) + 1
@@ -423,126 +314,3 @@ class RiskAlerts(BatchProjection):
         judged = self.signals.licence(inst["licence_no"], inst["licence_valid_to"], on)
         positions = [inst["licence_position"], fact.position]
         self._judge(inst, LICENCE, inst["licence_no"], judged, fact, positions)
-
-    # -- alert bookkeeping -------------------------------------------------------------------
-
-    def _open_alert(self, inst: dict[str, Any], signal: str, subject: str | None) -> str | None:
-        return self.open.get((inst["institution_id"], signal, subject or ""))
-
-    def _judge(
-        self,
-        inst: dict[str, Any],
-        signal: str,
-        subject: str | None,
-        judged: Judgement,
-        fact: Fact,
-        positions: list[int],
-    ) -> None:
-        """Raise, re-level, refresh or resolve the open alert of a signal on a subject."""
-        level, metrics = judged
-        found = self._open_alert(inst, signal, subject)
-        if found is None:
-            if level is not None:
-                alert = self._raise(inst, signal, subject, judged, fact, positions)
-                self.open[(inst["institution_id"], signal, subject or "")] = alert["id"]
-            return
-        alert = self.alerts[found]
-        if level is None:
-            alert["metrics"] = metrics
-            self._resolve(inst, signal, subject, fact)
-            return
-        if level != alert["level"]:
-            alert["level"] = level
-            alert["event_positions"] = [*alert["event_positions"], fact.position]
-        elif metrics == alert["metrics"]:
-            return
-        alert["metrics"] = metrics
-        self.changed["alerts"].add(found)
-
-    def _raise(
-        self,
-        inst: dict[str, Any],
-        signal: str,
-        subject: str | None,
-        judged: Judgement,
-        fact: Fact,
-        positions: list[int],
-        rule: tuple[str, str] | None = None,
-    ) -> dict[str, Any]:
-        """A new alert; ``rule`` (id, version) defaults to the signal's risk rule."""
-        level, metrics = judged
-        rule_id, rule_version = rule or (RULE_OF[signal], self.signals.version)
-        alert = {
-            "id": alert_id(signal, inst["institution_id"], subject, fact.position),
-            "institution_id": inst["institution_id"],
-            "district_code": inst["district_code"],
-            "signal": signal,
-            "subject": subject,
-            "level": level,
-            "rule": rule_id,
-            "rule_version": rule_version,
-            "metrics": metrics,
-            "event_positions": sorted(set(positions)),
-            "raised_at": _utc(fact.recorded_at),
-            "raised_position": fact.position,
-            "status": "open",
-            "resolved_at": None,
-            "resolved_position": None,
-        }
-        self.alerts[alert["id"]] = alert
-        self.changed["alerts"].add(alert["id"])
-        return alert
-
-    def _resolve(self, inst: dict[str, Any], signal: str, subject: str | None, fact: Fact) -> None:
-        found = self.open.pop((inst["institution_id"], signal, subject or ""), None)
-        if found is None:
-            return
-        alert = self.alerts[found]
-        alert["status"] = "resolved"
-        alert["resolved_at"] = _utc(fact.recorded_at)
-        alert["resolved_position"] = fact.position
-        self.changed["alerts"].add(found)
-
-    # -- flush: write back what changed ------------------------------------------------------
-
-    def flush(self, conn: Connection) -> None:
-        changed = self.changed
-        upsert(conn, contracts, [self.contracts[k] for k in changed["contracts"]])
-        upsert(conn, institutions, [self.institutions[k] for k in changed["institutions"]])
-        for ids in _chunks(self.gone_orders):
-            conn.execute(delete(orders).where(orders.c.order_id.in_(ids)))
-        upsert(conn, orders, [self.orders[k] for k in changed["orders"]])
-        for keys in _chunks(self.gone_days):
-            conn.execute(
-                delete(inflows).where(tuple_(inflows.c.institution_id, inflows.c.day).in_(keys))
-            )
-        upsert(
-            conn,
-            inflows,
-            [
-                {"institution_id": i, "day": day, "amount_fen": self.inflows[i][day]}
-                for i, day in changed["inflows"]
-            ],
-        )
-        for keys in _chunks(self.gone_complaint_days):
-            conn.execute(
-                delete(complaints).where(
-                    tuple_(complaints.c.institution_id, complaints.c.day).in_(keys)
-                )
-            )
-        upsert(
-            conn,
-            complaints,
-            [
-                {"institution_id": i, "day": day, "cases": self.complaints[i][day]}
-                for i, day in changed["complaints"]
-            ],
-        )
-        if self.clock_changed:
-            row = {
-                "name": "registry",
-                "reviewed_on": self.clock_day,
-                "position": self.clock_position,
-            }
-            upsert(conn, clock, [row])
-        upsert(conn, alerts, [self.alerts[k] for k in changed["alerts"]])

@@ -1,4 +1,5 @@
-"""The risk signals of DESIGN.md §5 as pure judgements: figures in, a level and metrics out.
+"""The risk signals of docs/domain.md §4.10 as pure judgements: figures in, a level and metrics
+out.
 
 Each judgement answers ``(level, metrics)``: ``"yellow"``, ``"red"`` or ``None`` (no alert), and
 the figures it was judged on, as JSON. The numbers come from the rule pack (``pack.risk``); the

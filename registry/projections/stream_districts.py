@@ -5,9 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
+from eventsourcing.domain import DomainEvent
 from sqlalchemy import Column, Connection, String, Table
 
-from registry.projections.base import BatchProjection, Fact, metadata, upsert
+from registry.domain.events import (
+    ContractSigned,
+    InstitutionRegistered,
+    PrepaidLiabilitiesTransferred,
+    RefundCaseOpened,
+)
+from registry.projections.base import BatchProjection, Fact, metadata, not_followed, upsert
 
 stream_districts = Table(
     "stream_districts",
@@ -18,32 +25,33 @@ stream_districts = Table(
 )
 
 
+# The kind of stream each event places in a district.
+KIND_OF: dict[type[DomainEvent], str] = {
+    InstitutionRegistered: "institution",
+    ContractSigned: "contract",
+    PrepaidLiabilitiesTransferred: "contract",
+    RefundCaseOpened: "refund_case",
+}
+
+
 class StreamDistricts(BatchProjection):
     name: ClassVar[str] = "stream_districts"
     version: ClassVar[int] = 2
     tables: ClassVar[Sequence[Table]] = (stream_districts,)
-    types: ClassVar[frozenset[str]] = frozenset(
-        {
-            "InstitutionRegistered",
-            "ContractSigned",
-            "PrepaidLiabilitiesTransferred",
-            "RefundCaseOpened",
-        }
-    )
+    follows: ClassVar[tuple[type[DomainEvent], ...]] = tuple(KIND_OF)
 
     def load(self, conn: Connection, facts: Sequence[Fact]) -> None:
         self.rows: dict[str, dict[str, Any]] = {}
 
     def handle(self, fact: Fact) -> None:
-        key, d = str(fact.originator_id), fact.data
-        if fact.type == "PrepaidLiabilitiesTransferred":
-            district, kind = d["to_district_code"], "contract"
+        key, event = str(fact.originator_id), fact.event
+        if isinstance(event, PrepaidLiabilitiesTransferred):
+            district = event.to_district_code
+        elif isinstance(event, (InstitutionRegistered, ContractSigned, RefundCaseOpened)):
+            district = event.district_code
         else:
-            district = d["district_code"]
-            kind = {"InstitutionRegistered": "institution", "RefundCaseOpened": "refund_case"}.get(
-                fact.type, "contract"
-            )
-        self.rows[key] = {"stream_id": key, "district_code": district, "kind": kind}
+            not_followed(self, fact)
+        self.rows[key] = {"stream_id": key, "district_code": district, "kind": KIND_OF[type(event)]}
 
     def flush(self, conn: Connection) -> None:
         upsert(conn, stream_districts, list(self.rows.values()))
