@@ -2,14 +2,74 @@
 
 Money is integer fen shown as yuan with two decimals (never through a float); times are shown
 in Asia/Shanghai; codes (statuses, methods, event types) get their Chinese name beside the code.
+The bundle's events carry their type by name; every name the case file looks for is taken from
+the event's class (``event_name``), so a renamed event fails when the case file is imported.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
+
+from eventsourcing.domain import DomainEvent
 
 from registry.domain.clock import SHANGHAI
+from registry.domain.events import (
+    Blacklisted,
+    CaseFileExported,
+    CaseReferredToCourt,
+    ComplianceBreachDetected,
+    ContractCompleted,
+    ContractDisputed,
+    ContractFrozen,
+    ContractSigned,
+    ContractTerminated,
+    ConversionCompleted,
+    ConversionStarted,
+    Deregistered,
+    DisputeClosed,
+    EnrolmentSuspended,
+    EnrolmentSuspensionLifted,
+    EscrowReleased,
+    EvidenceAttached,
+    FundSupervisionEstablished,
+    InspectionRecorded,
+    InstitutionRegistered,
+    JudgmentRecorded,
+    LessonsConsumed,
+    LicenceIssued,
+    LicenceRenewed,
+    LicenceRevoked,
+    MediationAgreementReached,
+    MediationFailed,
+    OperationsCeased,
+    PenaltyImposed,
+    PrepaidFeeCollected,
+    PrepaidLiabilitiesTransferred,
+    PrepaidRefunded,
+    RectificationOrdered,
+    RectificationVerified,
+    RefundCaseClosed,
+    RefundCaseOpened,
+    RefundCaseWithdrawn,
+    RefundPaid,
+    RemovedFromBlacklist,
+    StaffMemberFiled,
+    UnconsumedAmountAssessed,
+)
+
+V = TypeVar("V")
+
+
+def event_name(event: type[DomainEvent]) -> str:
+    """The type an event of this class has in the bundle: its class name (``LicenceIssued``)."""
+    return event.__name__
+
+
+def by_event(table: Mapping[type[DomainEvent], V]) -> dict[str, V]:
+    """A table written by event class, keyed by the names the bundle's events carry."""
+    return {event_name(event): value for event, value in table.items()}
 
 
 def yuan(fen: int | None) -> str:
@@ -134,46 +194,48 @@ ROLE = {
 }
 STREAM = {"refund_case": "案件", "institution": "机构", "contract": "合同"}
 
-EVENT = {
-    "InstitutionRegistered": "机构登记",
-    "LicenceIssued": "颁发办学许可证",
-    "LicenceRenewed": "许可证延续",
-    "StaffMemberFiled": "从业人员备案",
-    "FundSupervisionEstablished": "建立资金监管",
-    "InspectionRecorded": "检查记录",
-    "RectificationOrdered": "责令整改",
-    "RectificationVerified": "整改核验",
-    "EnrolmentSuspended": "暂停招生",
-    "EnrolmentSuspensionLifted": "恢复招生",
-    "PenaltyImposed": "行政处罚",
-    "LicenceRevoked": "吊销许可证",
-    "ConversionStarted": "启动营转非",
-    "ConversionCompleted": "完成营转非",
-    "OperationsCeased": "停止办学",
-    "Blacklisted": "列入黑名单",
-    "RemovedFromBlacklist": "移出黑名单",
-    "Deregistered": "注销",
-    "ComplianceBreachDetected": "发现违规",
-    "ContractSigned": "签订合同",
-    "PrepaidFeeCollected": "收取预付费",
-    "LessonsConsumed": "消课",
-    "EscrowReleased": "监管资金拨付",
-    "PrepaidRefunded": "退还预付费",
-    "ContractFrozen": "合同冻结",
-    "ContractTerminated": "合同解除",
-    "ContractCompleted": "合同履行完毕",
-    "PrepaidLiabilitiesTransferred": "预付费债务转移",
-    "ContractDisputed": "合同进入争议",
-    "DisputeClosed": "争议结束",
-    "RefundCaseOpened": "退费案件立案",
-    "EvidenceAttached": "提交证据",
-    "UnconsumedAmountAssessed": "核定未消课金额",
-    "MediationAgreementReached": "调解达成协议",
-    "MediationFailed": "调解不成",
-    "CaseReferredToCourt": "移送法院",
-    "CaseFileExported": "导出卷宗",
-    "JudgmentRecorded": "记录判决",
-    "RefundPaid": "支付退费",
-    "RefundCaseClosed": "结案",
-    "RefundCaseWithdrawn": "撤回",
-}
+EVENT = by_event(
+    {
+        InstitutionRegistered: "机构登记",
+        LicenceIssued: "颁发办学许可证",
+        LicenceRenewed: "许可证延续",
+        StaffMemberFiled: "从业人员备案",
+        FundSupervisionEstablished: "建立资金监管",
+        InspectionRecorded: "检查记录",
+        RectificationOrdered: "责令整改",
+        RectificationVerified: "整改核验",
+        EnrolmentSuspended: "暂停招生",
+        EnrolmentSuspensionLifted: "恢复招生",
+        PenaltyImposed: "行政处罚",
+        LicenceRevoked: "吊销许可证",
+        ConversionStarted: "启动营转非",
+        ConversionCompleted: "完成营转非",
+        OperationsCeased: "停止办学",
+        Blacklisted: "列入黑名单",
+        RemovedFromBlacklist: "移出黑名单",
+        Deregistered: "注销",
+        ComplianceBreachDetected: "发现违规",
+        ContractSigned: "签订合同",
+        PrepaidFeeCollected: "收取预付费",
+        LessonsConsumed: "消课",
+        EscrowReleased: "监管资金拨付",
+        PrepaidRefunded: "退还预付费",
+        ContractFrozen: "合同冻结",
+        ContractTerminated: "合同解除",
+        ContractCompleted: "合同履行完毕",
+        PrepaidLiabilitiesTransferred: "预付费债务转移",
+        ContractDisputed: "合同进入争议",
+        DisputeClosed: "争议结束",
+        RefundCaseOpened: "退费案件立案",
+        EvidenceAttached: "提交证据",
+        UnconsumedAmountAssessed: "核定未消课金额",
+        MediationAgreementReached: "调解达成协议",
+        MediationFailed: "调解不成",
+        CaseReferredToCourt: "移送法院",
+        CaseFileExported: "导出卷宗",
+        JudgmentRecorded: "记录判决",
+        RefundPaid: "支付退费",
+        RefundCaseClosed: "结案",
+        RefundCaseWithdrawn: "撤回",
+    }
+)

@@ -13,9 +13,14 @@ import io
 from datetime import datetime
 from typing import Any
 
+from registry.casefile.labels import by_event, event_name
 from registry.domain.clock import SHANGHAI
-
-LEDGER_EVENTS = ("PrepaidFeeCollected", "LessonsConsumed", "EscrowReleased", "PrepaidRefunded")
+from registry.domain.events import (
+    EscrowReleased,
+    LessonsConsumed,
+    PrepaidFeeCollected,
+    PrepaidRefunded,
+)
 
 COLUMNS = (
     "position",
@@ -31,13 +36,16 @@ COLUMNS = (
     "refunded_fen",
 )
 
-# Which running total each event moves, and by which field of its data.
-_MOVES = {
-    "PrepaidFeeCollected": ("paid_fen", "amount_fen"),
-    "LessonsConsumed": ("consumed_lessons", "lessons"),
-    "EscrowReleased": ("released_fen", "amount_fen"),
-    "PrepaidRefunded": ("refunded_fen", "amount_fen"),
-}
+# The ledger's events: which running total each moves, and by which field of its data.
+_MOVES = by_event(
+    {
+        PrepaidFeeCollected: ("paid_fen", "amount_fen"),
+        LessonsConsumed: ("consumed_lessons", "lessons"),
+        EscrowReleased: ("released_fen", "amount_fen"),
+        PrepaidRefunded: ("refunded_fen", "amount_fen"),
+    }
+)
+LEDGER_EVENTS = tuple(_MOVES)
 
 
 def ledger_rows(bundle: dict[str, Any]) -> list[dict[str, Any]]:
@@ -54,7 +62,7 @@ def ledger_rows(bundle: dict[str, Any]) -> list[dict[str, Any]]:
         )
         total, field = _MOVES[e["type"]]
         running[total] += int(data[field])
-        lesson_event = e["type"] == "LessonsConsumed"
+        lesson_event = e["type"] == event_name(LessonsConsumed)
         rows.append(
             {
                 "position": e["position"],

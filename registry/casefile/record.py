@@ -4,17 +4,36 @@ from __future__ import annotations
 
 from typing import Any
 
+from eventsourcing.domain import DomainEvent
+
 from registry.casefile import labels as L
 from registry.casefile.document import Block, Fields, Grid, Para, Section
-from registry.casefile.labels import money, named, shanghai, text, yuan
+from registry.casefile.labels import by_event, money, named, shanghai, text, yuan
 from registry.casefile.sections import contract_names, events_of
 from registry.casefile.timeline import summary
+from registry.domain.events import (
+    Blacklisted,
+    ComplianceBreachDetected,
+    ConversionCompleted,
+    ConversionStarted,
+    Deregistered,
+    EnrolmentSuspended,
+    EnrolmentSuspensionLifted,
+    EscrowReleased,
+    FundSupervisionEstablished,
+    LicenceIssued,
+    LicenceRenewed,
+    LicenceRevoked,
+    OperationsCeased,
+    PrepaidRefunded,
+    RemovedFromBlacklist,
+)
 
 
 def supervision(bundle: dict[str, Any]) -> Section:
     sup = bundle["institution"]["supervision"] or {}
     names = contract_names(bundle)
-    established = events_of(bundle, "FundSupervisionEstablished")
+    established = events_of(bundle, FundSupervisionEstablished)
     rows, totals = [], [0, 0, 0, 0, 0]
     for c in bundle["contracts"]:
         supervised = sum(p["amount_fen"] for p in c["payments"] if p["into_supervised_account"])
@@ -36,7 +55,7 @@ def supervision(bundle: dict[str, Any]) -> Section:
             shanghai(e["data"].get("paid_at") or e["recorded_at"]),
             str(e["position"]),
         )
-        for e in events_of(bundle, "EscrowReleased", "PrepaidRefunded")
+        for e in events_of(bundle, EscrowReleased, PrepaidRefunded)
     ]
     blocks: list[Block] = [
         Fields(
@@ -92,26 +111,27 @@ def supervision(bundle: dict[str, Any]) -> Section:
 
 
 # Institution events that decide its standing, and the fields that date and identify them.
-_DECISIONS = {
-    "LicenceIssued": ("valid_from", "licence_no"),
-    "LicenceRenewed": ("valid_to", None),
-    "EnrolmentSuspended": ("effective_from", "decision_no"),
-    "EnrolmentSuspensionLifted": ("lifted_on", "decision_no"),
-    "LicenceRevoked": ("effective_on", "decision_no"),
-    "ConversionStarted": ("started_on", None),
-    "ConversionCompleted": ("completed_on", None),
-    "OperationsCeased": ("ceased_on", None),
-    "Blacklisted": ("listed_on", "decision_no"),
-    "RemovedFromBlacklist": ("removed_on", "decision_no"),
-    "Deregistered": ("deregistered_on", None),
+_DECISIONS: dict[type[DomainEvent], tuple[str, str | None]] = {
+    LicenceIssued: ("valid_from", "licence_no"),
+    LicenceRenewed: ("valid_to", None),
+    EnrolmentSuspended: ("effective_from", "decision_no"),
+    EnrolmentSuspensionLifted: ("lifted_on", "decision_no"),
+    LicenceRevoked: ("effective_on", "decision_no"),
+    ConversionStarted: ("started_on", None),
+    ConversionCompleted: ("completed_on", None),
+    OperationsCeased: ("ceased_on", None),
+    Blacklisted: ("listed_on", "decision_no"),
+    RemovedFromBlacklist: ("removed_on", "decision_no"),
+    Deregistered: ("deregistered_on", None),
 }
+_DATED_BY = by_event(_DECISIONS)
 
 
 def regulatory_record(bundle: dict[str, Any]) -> Section:
     inst = bundle["institution"]
     decisions = []
     for e in events_of(bundle, *_DECISIONS, stream_id=inst["id"]):
-        on, number = _DECISIONS[e["type"]]
+        on, number = _DATED_BY[e["type"]]
         decisions.append(
             (
                 str(e["position"]),
@@ -123,7 +143,7 @@ def regulatory_record(bundle: dict[str, Any]) -> Section:
         )
     breaches = [
         (str(e["position"]), e["data"]["rule"], e["data"]["rule_version"], e["data"]["detail"])
-        for e in events_of(bundle, "ComplianceBreachDetected", stream_id=inst["id"])
+        for e in events_of(bundle, ComplianceBreachDetected, stream_id=inst["id"])
     ]
     return Section(
         7,

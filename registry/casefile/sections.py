@@ -9,17 +9,33 @@ from __future__ import annotations
 
 from typing import Any
 
+from eventsourcing.domain import DomainEvent
+
 from registry.casefile import labels as L
 from registry.casefile.document import Block, Fields, Grid, Para, Section
-from registry.casefile.labels import money, named, shanghai, text, yuan
+from registry.casefile.labels import event_name, money, named, shanghai, text, yuan
+from registry.domain.events import (
+    ContractSigned,
+    LessonsConsumed,
+    PrepaidFeeCollected,
+    UnconsumedAmountAssessed,
+)
 
 
-def events_of(bundle: dict[str, Any], *types: str, stream_id: str | None = None) -> list[Any]:
-    """The bundle's events of ``types`` (of one stream if given), in log order."""
+def is_a(e: dict[str, Any], *events: type[DomainEvent]) -> bool:
+    """Whether a bundle event is of one of the event classes ``events``."""
+    return any(e["type"] == event_name(event) for event in events)
+
+
+def events_of(
+    bundle: dict[str, Any], *events: type[DomainEvent], stream_id: str | None = None
+) -> list[Any]:
+    """The bundle's events of the classes ``events`` (of one stream if given), in log order."""
+    names = {event_name(event) for event in events}
     return [
         e
         for e in bundle["events"]
-        if e["type"] in types and (stream_id is None or e["stream_id"] == stream_id)
+        if e["type"] in names and (stream_id is None or e["stream_id"] == stream_id)
     ]
 
 
@@ -93,7 +109,7 @@ def contracts(bundle: dict[str, Any]) -> Section:
     positions = {(e["stream_id"], e["version"]): e["position"] for e in bundle["events"]}
     blocks: list[Block] = []
     for c in bundle["contracts"]:
-        signed = events_of(bundle, "ContractSigned", stream_id=c["id"])
+        signed = events_of(bundle, ContractSigned, stream_id=c["id"])
         blocks += [
             Para(f"{names.get(c['id'], '')}：{c['course']}", "subhead"),
             Fields(
@@ -146,7 +162,7 @@ def contracts(bundle: dict[str, Any]) -> Section:
 def payments(bundle: dict[str, Any]) -> Section:
     names = contract_names(bundle)
     collected = {
-        e["data"]["payment_id"]: e["position"] for e in events_of(bundle, "PrepaidFeeCollected")
+        e["data"]["payment_id"]: e["position"] for e in events_of(bundle, PrepaidFeeCollected)
     }
     rows, summary = [], []
     for c in bundle["contracts"]:
@@ -190,7 +206,7 @@ def payments(bundle: dict[str, Any]) -> Section:
 def lessons(bundle: dict[str, Any]) -> Section:
     names = contract_names(bundle)
     rows, running = [], dict.fromkeys(names, 0)
-    for e in events_of(bundle, "LessonsConsumed"):
+    for e in events_of(bundle, LessonsConsumed):
         data = e["data"]
         running[e["stream_id"]] = running.get(e["stream_id"], 0) + int(data["lessons"])
         rows.append(
@@ -271,7 +287,7 @@ def amount_claimed(bundle: dict[str, Any]) -> Section:
     case = bundle["case"]
     assessment = case["assessment"]
     names = contract_names(bundle)
-    assessed = events_of(bundle, "UnconsumedAmountAssessed")
+    assessed = events_of(bundle, UnconsumedAmountAssessed)
     blocks: list[Block] = [
         Fields(
             [

@@ -6,8 +6,29 @@ from typing import Any
 
 from registry.casefile import labels as L
 from registry.casefile.document import Grid, Para, Section
-from registry.casefile.labels import money, named, shanghai, text, yuan
-from registry.casefile.sections import contract_names, events_of
+from registry.casefile.labels import event_name, money, named, shanghai, text, yuan
+from registry.casefile.sections import contract_names, events_of, is_a
+from registry.domain.events import (
+    CaseFileExported,
+    ComplianceBreachDetected,
+    ContractSigned,
+    EscrowReleased,
+    EvidenceAttached,
+    InspectionRecorded,
+    JudgmentRecorded,
+    LessonsConsumed,
+    LicenceIssued,
+    LicenceRenewed,
+    MediationAgreementReached,
+    PenaltyImposed,
+    PrepaidFeeCollected,
+    PrepaidRefunded,
+    RectificationOrdered,
+    RectificationVerified,
+    RefundCaseOpened,
+    RefundPaid,
+    UnconsumedAmountAssessed,
+)
 
 
 def timeline(bundle: dict[str, Any]) -> Section:
@@ -57,7 +78,7 @@ def timeline(bundle: dict[str, Any]) -> Section:
 def evidence_index(bundle: dict[str, Any]) -> Section:
     case = bundle["case"]
     attached = {
-        e["data"]["evidence_id"]: e["position"] for e in events_of(bundle, "EvidenceAttached")
+        e["data"]["evidence_id"]: e["position"] for e in events_of(bundle, EvidenceAttached)
     }
     return Section(
         10,
@@ -84,7 +105,7 @@ def evidence_index(bundle: dict[str, Any]) -> Section:
                 "本卷宗随附 ledger.csv、events.json 与 manifest.json；manifest.json 载明各文件的 "
                 "SHA-256 与导出所依据的日志位置，其自身的 SHA-256 记录在本案的“导出卷宗”事件中。"
                 "manifest.json lists the SHA-256 of every file; its own digest is recorded in the "
-                "case's CaseFileExported event.",
+                f"case's {event_name(CaseFileExported)} event.",
                 "note",
             ),
             Para("此前导出 Earlier exports", "subhead"),
@@ -101,39 +122,39 @@ def evidence_index(bundle: dict[str, Any]) -> Section:
 
 def summary(e: dict[str, Any]) -> str:
     """One line saying what an event recorded, for the timeline."""
-    d, kind = e["data"], e["type"]
-    if kind == "PrepaidFeeCollected":
+    d = e["data"]
+    if is_a(e, PrepaidFeeCollected):
         into = "入" if d["into_supervised_account"] else "未入"
         return f"{yuan(d['amount_fen'])} 元，{d['channel']}，{into}监管账户"
-    if kind == "LessonsConsumed":
+    if is_a(e, LessonsConsumed):
         return f"{d['lessons']} 课时，{shanghai(d['starts_at'], False)}"
-    if kind in ("EscrowReleased", "PrepaidRefunded", "RefundPaid"):
+    if is_a(e, EscrowReleased, PrepaidRefunded, RefundPaid):
         return money(d["amount_fen"])
-    if kind == "ContractSigned":
+    if is_a(e, ContractSigned):
         return f"{d['course']}，{d['paid_lessons']}+{d['gift_lessons']} 课时"
-    if kind == "RefundCaseOpened":
+    if is_a(e, RefundCaseOpened):
         return f"主张 {yuan(d['claim_fen'])} 元"
-    if kind == "UnconsumedAmountAssessed":
+    if is_a(e, UnconsumedAmountAssessed):
         return f"{yuan(d['amount_fen'])} 元，{d['method']}"
-    if kind == "MediationAgreementReached":
+    if is_a(e, MediationAgreementReached):
         return f"协议 {yuan(d['agreed_fen'])} 元"
-    if kind == "JudgmentRecorded":
+    if is_a(e, JudgmentRecorded):
         return f"{d['court_case_no']}，判决 {yuan(d['awarded_fen'])} 元"
-    if kind == "CaseFileExported":
+    if is_a(e, CaseFileExported):
         return f"位置 {d['position']}，{d['manifest_sha256'][:16]}…"
-    if kind == "ComplianceBreachDetected":
+    if is_a(e, ComplianceBreachDetected):
         return f"{d['rule']}：{d['detail']}"
-    if kind == "InspectionRecorded":
+    if is_a(e, InspectionRecorded):
         return f"{d['inspected_on']}，{named(L.INSPECTION_RESULT, d['result'])}"
-    if kind == "RectificationOrdered":
+    if is_a(e, RectificationOrdered):
         return f"{d['issued_on']} 下达，期限 {d['deadline']}"
-    if kind == "RectificationVerified":
+    if is_a(e, RectificationVerified):
         return f"{d['verified_on']}，{d['outcome']}"
-    if kind == "LicenceIssued":
+    if is_a(e, LicenceIssued):
         return f"{d['approving_authority']}，有效期至 {d['valid_to']}"
-    if kind == "LicenceRenewed":
+    if is_a(e, LicenceRenewed):
         return f"延续至 {d['valid_to']}"
-    if kind == "PenaltyImposed":
+    if is_a(e, PenaltyImposed):
         return f"{d['decision_no']}，罚款 {yuan(d['fine_fen'])} 元"
     for key in (
         "description",
