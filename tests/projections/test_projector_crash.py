@@ -16,18 +16,21 @@ import textwrap
 import threading
 from pathlib import Path
 from select import select as wait_readable
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
+from eventsourcing.utils import get_topic
 from sqlalchemy import Engine, func, select
 
-from bench.generate import generate
 from registry.bootstrap import Services
-from registry.projections.base import metadata, projection_positions
-from registry.projections.projector import event_type
+from registry.demo.generate import generate
+from registry.domain.events import LessonsConsumed, PrepaidFeeCollected
 from registry.projections.public_register import PublicRegister
 from registry.projections.public_register import versions as pub_versions
 from registry.projections.refund_tracking import contracts as rt_contracts
 from registry.settings import Settings
+
+if TYPE_CHECKING:
+    from conftest import Replay
 
 REPO = Path(__file__).resolve().parents[2]
 BATCH = 300
@@ -117,29 +120,21 @@ class PositionWatch:
         return found
 
 
-def view_rows(engine: Engine) -> dict[str, list[dict[str, Any]]]:
-    """Every row of every projection table (not the positions), sorted by primary key."""
-    rows = {}
-    with engine.connect() as conn:
-        for table in metadata.sorted_tables:
-            if table is not projection_positions:
-                ordered = select(table).order_by(*table.primary_key.columns)
-                rows[table.name] = [dict(r) for r in conn.execute(ordered).mappings()]
-    return rows
-
-
 def totals_of_the_log(services: Services) -> dict[str, int]:
     """Lessons taught, fees collected and public register changes, counted from the log."""
     totals = {"lessons": 0, "collected_fen": 0, "public_changes": 0}
+    store = services.registry.store
+    public = {get_topic(event) for event in PublicRegister.follows}
+    ledger = {get_topic(LessonsConsumed), get_topic(PrepaidFeeCollected)}
     start = 1
-    while batch := services.registry.recorder.select_notifications(start=start, limit=2000):
+    while batch := store.read(start=start, limit=2000):
         for n in batch:
-            kind = event_type(n.topic)
-            if kind == "LessonsConsumed":
-                totals["lessons"] += services.registry.mapper.to_domain_event(n).lessons
-            elif kind == "PrepaidFeeCollected":
-                totals["collected_fen"] += services.registry.mapper.to_domain_event(n).amount_fen
-            if kind in PublicRegister.types:
+            event = store.decode(n) if n.topic in ledger else None
+            if isinstance(event, LessonsConsumed):
+                totals["lessons"] += event.lessons
+            elif isinstance(event, PrepaidFeeCollected):
+                totals["collected_fen"] += event.amount_fen
+            if n.topic in public:
                 totals["public_changes"] += 1
         start = batch[-1].id + 1
     return totals
@@ -156,11 +151,11 @@ def totals_of_the_views(engine: Engine) -> dict[str, int]:
 
 
 def test_a_projector_killed_inside_a_batch_and_restarted_ends_with_the_views_of_a_clean_rebuild(
-    settings: Settings, services: Services, tmp_path: Path
+    settings: Settings, services: Services, replay: Replay, tmp_path: Path
 ) -> None:
     errors = tmp_path / "projector.stderr"
     generate(services.registry, 3_000, seed=3)
-    head = services.registry.recorder.max_notification_id() or 0
+    head = replay.head()
 
     with PositionWatch(services) as watch:
         with errors.open("w") as stderr:
@@ -190,9 +185,9 @@ def test_a_projector_killed_inside_a_batch_and_restarted_ends_with_the_views_of_
         "every event applied exactly once"
     )
 
-    built = view_rows(services.engine)
+    built = replay.rows()
     services.projector.batch_size = 10_000
     services.projector.rebuild()
-    rebuilt = view_rows(services.engine)
+    rebuilt = replay.rows()
     for name in rebuilt:
         assert built[name] == rebuilt[name], f"{name} differs from a clean rebuild"

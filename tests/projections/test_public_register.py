@@ -19,6 +19,18 @@ import pytest
 
 from registry.bootstrap import Services
 from registry.domain.clock import SHANGHAI, today
+from registry.domain.commands.institutions import (
+    Blacklist,
+    EstablishFundSupervision,
+    ImposePenalty,
+    IssueLicence,
+    LiftSuspension,
+    RegisterInstitution,
+    RemoveFromBlacklist,
+    RenewLicence,
+    RevokeLicence,
+    SuspendEnrolment,
+)
 from registry.domain.errors import NotFound
 from registry.domain.principal import Principal
 from registry.domain.uscc import check_character
@@ -51,18 +63,20 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[Clock]:
 
 def register_arts_school(services: Services) -> UUID:
     """北京七彩虹艺术培训学校有限公司, an offline arts school (非学科类) of 海淀区."""
-    return services.registry.register_institution(
+    return services.registry.execute(
         ADMIN,
-        name="北京七彩虹艺术培训学校有限公司",
-        credit_code=ARTS_SCHOOL_CODE,
-        district_code="110108",
-        address="北京市海淀区中关村大街27号3层",
-        category="non_academic",
-        subjects=["美术", "书法"],
-        delivery="offline",
-        legal_form="company",
-        legal_representative="李秀英",
-        icp_number=None,
+        RegisterInstitution(
+            name="北京七彩虹艺术培训学校有限公司",
+            credit_code=ARTS_SCHOOL_CODE,
+            district_code="110108",
+            address="北京市海淀区中关村大街27号3层",
+            category="non_academic",
+            subjects=["美术", "书法"],
+            delivery="offline",
+            legal_form="company",
+            legal_representative="李秀英",
+            icp_number=None,
+        ),
     ).id
 
 
@@ -119,61 +133,81 @@ def test_the_public_page_as_of_each_day_matches_a_replay_of_the_institution(
     r = services.registry
     school = register_arts_school(services)  # 2026-03-02 09:30
     clock.set("2026-03-04", "10:00")
-    r.issue_licence(ADMIN, school, **licence(date(2026, 3, 4)))
+    r.execute(ADMIN, IssueLicence(institution_id=school, **licence(date(2026, 3, 4))))
     clock.set("2026-03-06", "14:00")
-    r.establish_fund_supervision(
+    r.execute(
         ADMIN,
-        school,
-        mode="bank_custody",
-        bank="中国工商银行北京海淀支行",
-        account_no="0200004509200123456",
-        agreement_no="HDJW-ZJJG-2026-0187",
-        reserve_fen=None,
+        EstablishFundSupervision(
+            institution_id=school,
+            mode="bank_custody",
+            bank="中国工商银行北京海淀支行",
+            account_no="0200004509200123456",
+            agreement_no="HDJW-ZJJG-2026-0187",
+            reserve_fen=None,
+        ),
     )
     clock.set("2026-03-10", "10:00")
-    r.impose_penalty(
+    r.execute(
         ADMIN,
-        school,
-        decision_no="海教罚决字〔2026〕第022号",
-        kinds=["warning", "fine"],
-        fine_fen=5_000_000,
-        illegal_gains_fen=1_280_000,
-        decided_on=date(2026, 3, 9),
+        ImposePenalty(
+            institution_id=school,
+            decision_no="海教罚决字〔2026〕第022号",
+            kinds=["warning", "fine"],
+            fine_fen=5_000_000,
+            illegal_gains_fen=1_280_000,
+            decided_on=date(2026, 3, 9),
+        ),
     )
     clock.set("2026-03-10", "15:00")
-    r.suspend_enrolment(
+    r.execute(
         ADMIN,
-        school,
-        decision_no="海教罚决字〔2026〕第017号",
-        reason="一次性收取超过三个月的培训费用",
-        effective_from=date(2026, 3, 11),
+        SuspendEnrolment(
+            institution_id=school,
+            decision_no="海教罚决字〔2026〕第017号",
+            reason="一次性收取超过三个月的培训费用",
+            effective_from=date(2026, 3, 11),
+        ),
     )
     clock.set("2026-03-13", "10:00")
-    r.lift_suspension(
-        ADMIN, school, decision_no="海教决字〔2026〕第021号", lifted_on=date(2026, 3, 13)
+    r.execute(
+        ADMIN,
+        LiftSuspension(
+            institution_id=school,
+            decision_no="海教决字〔2026〕第021号",
+            lifted_on=date(2026, 3, 13),
+        ),
     )
     clock.set("2026-03-16", "11:00")
-    r.renew_licence(ADMIN, school, valid_to=date(2031, 2, 28))
+    r.execute(ADMIN, RenewLicence(institution_id=school, valid_to=date(2031, 2, 28)))
     clock.set("2026-03-18", "10:00")
-    r.blacklist(
+    r.execute(
         ADMIN,
-        school,
-        reasons=["拒不退还学员预收费"],
-        decision_no="海教黑字〔2026〕第003号",
-        listed_on=date(2026, 3, 18),
+        Blacklist(
+            institution_id=school,
+            reasons=["拒不退还学员预收费"],
+            decision_no="海教黑字〔2026〕第003号",
+            listed_on=date(2026, 3, 18),
+        ),
     )
     clock.set("2026-03-20", "16:00")
-    r.remove_from_blacklist(
-        ADMIN, school, decision_no="海教黑移字〔2026〕第001号", removed_on=date(2026, 3, 20)
+    r.execute(
+        ADMIN,
+        RemoveFromBlacklist(
+            institution_id=school,
+            decision_no="海教黑移字〔2026〕第001号",
+            removed_on=date(2026, 3, 20),
+        ),
     )
     clock.set("2026-03-23", "09:00")
-    r.revoke_licence(
+    r.execute(
         ADMIN,
-        school,
-        decision_no="海教罚决字〔2026〕第031号",
-        reason="擅自开展学科类培训",
-        notice_served_on=date(2026, 3, 9),
-        effective_on=date(2026, 3, 23),
+        RevokeLicence(
+            institution_id=school,
+            decision_no="海教罚决字〔2026〕第031号",
+            reason="擅自开展学科类培训",
+            notice_served_on=date(2026, 3, 9),
+            effective_on=date(2026, 3, 23),
+        ),
     )
     services.projector.run_once()
 
@@ -202,7 +236,9 @@ def test_an_event_recorded_in_the_small_hours_of_beijing_time_counts_for_that_be
     clock.set("2026-03-02", "00:30")
     school = register_arts_school(services)
     clock.set("2026-03-04", "07:30")
-    services.registry.issue_licence(ADMIN, school, **licence(date(2026, 3, 4)))
+    services.registry.execute(
+        ADMIN, IssueLicence(institution_id=school, **licence(date(2026, 3, 4)))
+    )
     services.projector.run_once()
 
     assert public_and_replayed(services, school, date(2026, 3, 1)) == (NotFound, NotFound)
