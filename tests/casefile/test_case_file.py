@@ -1,44 +1,41 @@
-"""The court case file (DESIGN.md §4, API.md Refund cases), opened and checked as a court would.
+"""The court case file (docs/domain.md §4.9), opened and checked as a court would.
 
-A family's dispute with 北京思远教育科技有限公司 (海淀区): 48 paid + 4 gift lessons, 4,320.00 yuan
-paid in two charges, 20 lessons taught, 1,000.00 yuan of escrow released, then the school closed
-abnormally. 海淀区教委 opens the case and the registry assesses 2,658.46 yuan (POOLED). The ZIP's
-index.pdf, ledger.csv, events.json and manifest.json must agree with the registry and with each
-other, verify by SHA-256, and come out byte for byte the same at the same log position. Every
-test runs on SQLite and, when reachable, PostgreSQL.
+The ZIP's index.pdf, ledger.csv, events.json and manifest.json must agree with the registry and
+with each other, verify by SHA-256, and come out byte for byte the same at the same log
+position; only the court, an admin and the district's regulator may take it. The dispute and the
+opened file are the fixtures of ``conftest``; exporting from the command line is in
+``test_case_file_cli``. Every test runs on SQLite and, when reachable, PostgreSQL.
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import json
 import logging
 import zipfile
-from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import datetime
-from functools import cached_property
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 from uuid import UUID
 
-import httpx
 import pytest
-from fastapi.testclient import TestClient
-from pypdf import PdfReader
-from typer.testing import CliRunner, Result
+from eventsourcing.domain import DomainEvent
 
-from api.app import create_app
-from cli.main import app as cli_app
-from registry.bootstrap import Services
 from registry.casefile.builder import build_case_file
 from registry.domain.clock import SHANGHAI
+from registry.domain.events import (
+    CaseFileExported,
+    EscrowReleased,
+    LessonsConsumed,
+    MediationFailed,
+    PrepaidFeeCollected,
+    PrepaidRefunded,
+    UnconsumedAmountAssessed,
+)
 from registry.domain.principal import Principal
-from registry.settings import Settings
 
-Headers = dict[str, str]
+if TYPE_CHECKING:
+    from conftest import Dispute
 
 SCHOOL = "北京思远教育科技有限公司"
 CREDIT_CODE = "91110108551385082Q"
@@ -49,263 +46,13 @@ FILES = ["index.pdf", "ledger.csv", "events.json", "manifest.json"]
 EXPORT_NEEDS_ASSESSMENT = "refund_case.export_needs_assessment"
 
 
-def ok(answer: httpx.Response, status: int = 200) -> dict[str, Any]:
-    assert answer.status_code == status, answer.text
-    body: dict[str, Any] = answer.json()
-    return body
-
-
-@dataclass
-class Keys:
-    regulator: Headers  # 北京市海淀区教育委员会
-    feed: Headers  # the custody bank's feed for 海淀区
-    court: Headers  # 北京市海淀区人民法院
-    admin: Headers
-    stranger: Headers  # 上海市徐汇区教育局: a regulator of another district
-
-
-def _key(services: Services, role: str, districts: list[str], name: str) -> Headers:
-    _, secret = services.keys.create(role, districts, name)
-    return {"Authorization": f"Bearer {secret}"}
-
-
-@pytest.fixture
-def keys(services: Services) -> Keys:
-    return Keys(
-        regulator=_key(services, "regulator", ["110108"], "北京市海淀区教育委员会"),
-        feed=_key(services, "feed", ["110108"], "中国工商银行北京海淀支行资金监管接口"),
-        court=_key(services, "court", [], "北京市海淀区人民法院"),
-        admin=_key(services, "admin", [], "教育部校外教育培训监管司"),
-        stranger=_key(services, "regulator", ["310104"], "上海市徐汇区教育局"),
-    )
-
-
-@pytest.fixture
-def client(settings: Settings, services: Services) -> Iterator[TestClient]:
-    with TestClient(create_app(settings, services)) as test_client:
-        yield test_client
-
-
-@dataclass
-class Dispute:
-    client: TestClient
-    services: Services
-    keys: Keys
-    institution_id: str
-    contract_id: str
-    case_id: str
-
-    def head(self) -> int:
-        return self.services.registry.recorder.max_notification_id() or 0
-
-    def act(self, step: str, body: dict[str, Any], key: Headers | None = None) -> dict[str, Any]:
-        path = f"/v1/refund-cases/{self.case_id}/{step}"
-        return ok(self.client.post(path, json=body, headers=key or self.keys.regulator))
-
-    def assess(self) -> int:
-        """The registry assesses the unconsumed amount; the position of the assessment."""
-        answer = self.act("assessment", {"method": "pooled"})
-        assert answer["assessed_fen"] == 265_846
-        return int(answer["position"])
-
-    def export(self, key: Headers | None = None, position: int | None = None) -> httpx.Response:
-        params = {} if position is None else {"position": position}
-        return self.client.get(
-            f"/v1/refund-cases/{self.case_id}/case-file",
-            headers=self.keys.court if key is None else key,
-            params=params,
-        )
-
-
-def open_dispute(client: TestClient, services: Services, keys: Keys) -> Dispute:
-    """The school registered, licensed and supervised; the contract paid and partly taught; the
-    school closed abnormally; the family's complaint opened with two items of evidence."""
-    reg, feed = keys.regulator, keys.feed
-    school = ok(
-        client.post(
-            "/v1/institutions",
-            headers=reg,
-            json={
-                "name": SCHOOL,
-                "credit_code": CREDIT_CODE,
-                "district_code": "110108",
-                "address": "北京市海淀区中关村大街27号中关村大厦3层",
-                "category": "non_academic",
-                "subjects": ["美术", "书法"],
-                "delivery": "offline",
-                "legal_form": "company",
-                "legal_representative": "李秀英",
-            },
-        ),
-        201,
-    )["id"]
-    ok(
-        client.post(
-            f"/v1/institutions/{school}/licence",
-            headers=reg,
-            json={
-                "licence_no": LICENCE_NO,
-                "approving_authority": "北京市海淀区教育委员会",
-                "valid_from": "2024-09-01",
-                "valid_to": "2027-08-31",
-            },
-        )
-    )
-    ok(
-        client.post(
-            f"/v1/institutions/{school}/supervision",
-            headers=reg,
-            json={
-                "mode": "bank_custody",
-                "bank": "中国工商银行北京海淀支行",
-                "account_no": "0200004509200123456",
-                "agreement_no": "HDJW-ZJJG-2024-0187",
-            },
-        )
-    )
-    contract = ok(
-        client.post(
-            "/v1/contracts",
-            headers=feed,
-            json={
-                "institution_id": school,
-                "pupil_ref": "pupil-2026-0417",
-                "guardian_name": CLAIMANT,
-                "guardian_phone": PHONE,
-                "course": "少儿美术基础班（春季）",
-                "paid_lessons": 48,
-                "gift_lessons": 4,
-                "price_per_lesson_fen": 9_000,
-                "start_date": "2026-03-02",
-                "end_date": "2026-05-31",
-            },
-        ),
-        201,
-    )["id"]
-    for paid_at, until in (
-        ("2026-03-01T10:00:00+08:00", "2026-04-15"),
-        ("2026-03-20T10:00:00+08:00", "2026-05-31"),
-    ):
-        ok(
-            client.post(
-                f"/v1/contracts/{contract}/payments",
-                headers=feed,
-                json={
-                    "amount_fen": 216_000,
-                    "paid_at": paid_at,
-                    "channel": "微信支付",
-                    "into_supervised_account": True,
-                    "lessons_covered": 24,
-                    "covers_until": until,
-                },
-            )
-        )
-    for day, lessons in (("2026-03-10", 12), ("2026-03-24", 8)):
-        ok(
-            client.post(
-                f"/v1/contracts/{contract}/consumptions",
-                headers=feed,
-                json={
-                    "lessons": lessons,
-                    "starts_at": f"{day}T16:00:00+08:00",
-                    "ends_at": f"{day}T18:00:00+08:00",
-                    "delivery": "offline",
-                },
-            )
-        )
-    ok(
-        client.post(
-            f"/v1/contracts/{contract}/releases", headers=feed, json={"amount_fen": 100_000}
-        )
-    )
-    ok(
-        client.post(
-            f"/v1/institutions/{school}/cessation",
-            headers=reg,
-            json={"kind": "abnormal", "ceased_on": "2026-04-01", "reason": "负责人失联，门店关闭"},
-        )
-    )
-    case = ok(
-        client.post(
-            "/v1/refund-cases",
-            headers=reg,
-            json={
-                "institution_id": school,
-                "contract_ids": [contract],
-                "claimant_name": CLAIMANT,
-                "claimant_phone": PHONE,
-                "source": "complaint",
-                "claim_fen": 300_000,
-            },
-        ),
-        201,
-    )["id"]
-    dispute = Dispute(client, services, keys, school, contract, case)
-    for kind, description, content in (
-        ("contract", "培训服务合同扫描件", b"contract scan"),
-        ("payment", "微信支付凭证截图", b"payment receipts"),
-    ):
-        digest = hashlib.sha256(content).hexdigest()
-        dispute.act("evidence", {"kind": kind, "description": description, "sha256": digest})
-    return dispute
-
-
-@pytest.fixture
-def unassessed(client: TestClient, services: Services, keys: Keys) -> Dispute:
-    return open_dispute(client, services, keys)
-
-
-@pytest.fixture
-def dispute(unassessed: Dispute) -> Dispute:
-    unassessed.assess()
-    return unassessed
-
-
-class CaseFile:
-    """An exported ZIP, opened."""
-
-    def __init__(self, answer: httpx.Response) -> None:
-        assert answer.status_code == 200, answer.text
-        assert answer.headers["content-type"] == "application/zip"
-        self.answer = answer
-        self.archive = answer.content
-        self.zip = zipfile.ZipFile(io.BytesIO(self.archive))
-        self.files = {name: self.zip.read(name) for name in self.zip.namelist()}
-
-    @property
-    def position(self) -> int:
-        return int(self.answer.headers["X-Registry-Position"])
-
-    @cached_property
-    def pdf(self) -> PdfReader:
-        return PdfReader(io.BytesIO(self.files["index.pdf"]))
-
-    @cached_property
-    def text(self) -> str:
-        return "\n".join(page.extract_text() for page in self.pdf.pages)
-
-    @cached_property
-    def ledger(self) -> list[dict[str, str]]:
-        return list(csv.DictReader(io.StringIO(self.files["ledger.csv"].decode("utf-8-sig"))))
-
-    @cached_property
-    def events(self) -> dict[str, Any]:
-        loaded: dict[str, Any] = json.loads(self.files["events.json"])
-        return loaded
-
-    @cached_property
-    def manifest(self) -> dict[str, Any]:
-        loaded: dict[str, Any] = json.loads(self.files["manifest.json"])
-        return loaded
-
-
 # -- what the ZIP holds ----------------------------------------------------------------------
 
 
 def test_the_case_file_is_a_zip_of_the_index_the_ledger_the_events_and_the_manifest(
     dispute: Dispute,
 ) -> None:
-    case_file = CaseFile(dispute.export())
+    case_file = dispute.case_file()
 
     assert case_file.zip.namelist() == FILES
     disposition = case_file.answer.headers["content-disposition"]
@@ -325,7 +72,7 @@ def test_the_case_file_is_a_zip_of_the_index_the_ledger_the_events_and_the_manif
 
 
 def test_the_index_names_the_parties_and_the_assessed_amount_in_chinese(dispute: Dispute) -> None:
-    text = CaseFile(dispute.export()).text
+    text = dispute.case_file().text
 
     for expected in (
         SCHOOL,
@@ -347,7 +94,7 @@ def test_the_index_names_the_parties_and_the_assessed_amount_in_chinese(dispute:
 def test_the_index_is_a4_with_numbered_pages_and_a_linked_table_of_contents(
     dispute: Dispute,
 ) -> None:
-    pdf = CaseFile(dispute.export()).pdf
+    pdf = dispute.case_file().pdf
     total = len(pdf.pages)
 
     for number, page in enumerate(pdf.pages, start=1):
@@ -375,21 +122,19 @@ def test_the_index_is_a4_with_numbered_pages_and_a_linked_table_of_contents(
 
 
 def test_the_ledger_agrees_with_the_contracts_ledger_figures(dispute: Dispute) -> None:
-    case_file = CaseFile(dispute.export())
-    contract = ok(
-        dispute.client.get(f"/v1/contracts/{dispute.contract_id}", headers=dispute.keys.court)
-    )
+    case_file = dispute.case_file()
+    contract = dispute.read(f"/v1/contracts/{dispute.contract_id}")
     rows = case_file.ledger
 
     assert case_file.files["ledger.csv"].startswith("\ufeff".encode())
 
-    def total(kind: str, column: str) -> int:
-        return sum(int(r[column]) for r in rows if r["type"] == kind)
+    def total(kind: type[DomainEvent], column: str) -> int:
+        return sum(int(r[column]) for r in rows if r["type"] == kind.__name__)
 
-    assert total("PrepaidFeeCollected", "amount_fen") == contract["paid_fen"] == 432_000
-    assert total("LessonsConsumed", "lessons") == contract["consumed_lessons"] == 20
-    assert total("EscrowReleased", "amount_fen") == contract["released_fen"] == 100_000
-    assert total("PrepaidRefunded", "amount_fen") == contract["refunded_fen"] == 0
+    assert total(PrepaidFeeCollected, "amount_fen") == contract["paid_fen"] == 432_000
+    assert total(LessonsConsumed, "lessons") == contract["consumed_lessons"] == 20
+    assert total(EscrowReleased, "amount_fen") == contract["released_fen"] == 100_000
+    assert total(PrepaidRefunded, "amount_fen") == contract["refunded_fen"] == 0
     last = rows[-1]
     for figure in ("paid_fen", "consumed_lessons", "released_fen", "refunded_fen"):
         assert int(last[figure]) == contract[figure]
@@ -401,7 +146,7 @@ def test_the_ledger_agrees_with_the_contracts_ledger_figures(dispute: Dispute) -
 def test_events_json_holds_every_event_of_the_case_its_contract_and_its_institution(
     dispute: Dispute,
 ) -> None:
-    case_file = CaseFile(dispute.export())
+    case_file = dispute.case_file()
     log = dispute.services.registry.event_log
     expected = sorted(
         e.position
@@ -415,13 +160,13 @@ def test_events_json_holds_every_event_of_the_case_its_contract_and_its_institut
     assert all(e["recorded_at"] and e["type"] and e["stream"] for e in events)
     assert case_file.events["position"] == case_file.position
     assert events[-1]["recorded_at"] == case_file.manifest["exported_at"]
-    assert events[-1]["type"] == "UnconsumedAmountAssessed"
+    assert events[-1]["type"] == UnconsumedAmountAssessed.__name__
     text = json.dumps(case_file.events, sort_keys=True, ensure_ascii=False, indent=2) + "\n"
     assert case_file.files["events.json"] == text.encode()
 
 
 def test_every_digest_in_the_manifest_verifies(dispute: Dispute) -> None:
-    case_file = CaseFile(dispute.export())
+    case_file = dispute.case_file()
     manifest = case_file.manifest
 
     assert [f["name"] for f in manifest["files"]] == FILES[:3]
@@ -444,14 +189,14 @@ def test_every_digest_in_the_manifest_verifies(dispute: Dispute) -> None:
 
 
 def test_two_exports_at_the_same_position_are_byte_for_byte_identical(dispute: Dispute) -> None:
-    first = CaseFile(dispute.export())
+    first = dispute.case_file()
     dispute.act(
         "evidence", {"kind": "communication", "description": "微信聊天记录", "sha256": "c" * 64}
     )
 
-    again = CaseFile(dispute.export(position=first.position))
-    by_admin = CaseFile(dispute.export(dispute.keys.admin, position=first.position))
-    now = CaseFile(dispute.export())
+    again = dispute.case_file(position=first.position)
+    by_admin = dispute.case_file(dispute.keys.admin, position=first.position)
+    now = dispute.case_file()
 
     assert again.archive == first.archive == by_admin.archive
     assert again.answer.headers["X-Manifest-SHA256"] == first.answer.headers["X-Manifest-SHA256"]
@@ -477,23 +222,23 @@ def test_an_export_at_an_earlier_position_shows_the_case_as_it_then_stood(
     assessed_at = unassessed.assess()
     unassessed.act("mediation", {"outcome": "failed", "held_on": "2026-04-10"})
 
-    then = CaseFile(unassessed.export(position=assessed_at))
+    then = unassessed.case_file(position=assessed_at)
 
     assert then.position == assessed_at
     assert max(e["position"] for e in then.events["events"]) == assessed_at
-    assert "MediationFailed" not in {e["type"] for e in then.events["events"]}
+    assert MediationFailed.__name__ not in {e["type"] for e in then.events["events"]}
     assert "已核定 assessed" in then.text
 
 
 def test_exporting_records_case_file_exported_with_the_manifest_digest(dispute: Dispute) -> None:
-    case_file = CaseFile(dispute.export())
+    case_file = dispute.case_file()
     header = case_file.answer.headers["X-Manifest-SHA256"]
 
     assert hashlib.sha256(case_file.files["manifest.json"]).hexdigest() == header
-    case = ok(dispute.client.get(f"/v1/refund-cases/{dispute.case_id}", headers=dispute.keys.court))
+    case = dispute.read(f"/v1/refund-cases/{dispute.case_id}")
     assert case["exports"] == [{"manifest_sha256": header, "position": case_file.position}]
     recorded = dispute.services.registry.event_log.events(UUID(dispute.case_id))[-1]
-    assert recorded.type == "CaseFileExported"
+    assert recorded.type == CaseFileExported.__name__
     assert recorded.position == dispute.head() > case_file.position
     assert recorded.data["manifest_sha256"] == header
     assert recorded.actor["role"] == "court"
@@ -506,7 +251,7 @@ def test_exporting_records_case_file_exported_with_the_manifest_digest(dispute: 
 def test_the_court_an_admin_and_the_districts_regulator_may_export(
     dispute: Dispute, holder: str
 ) -> None:
-    case_file = CaseFile(dispute.export(getattr(dispute.keys, holder)))
+    case_file = dispute.case_file(getattr(dispute.keys, holder))
 
     assert SCHOOL in case_file.text
 
@@ -558,73 +303,7 @@ def test_the_claimant_and_guardian_details_never_reach_the_logs(
 ) -> None:
     caplog.set_level(logging.DEBUG)
 
-    case_file = CaseFile(dispute.export())
+    case_file = dispute.case_file()
 
     assert CLAIMANT in case_file.text  # the court sees them …
     assert CLAIMANT not in caplog.text and PHONE not in caplog.text  # … the logs never do
-
-
-# -- from the command line -------------------------------------------------------------------
-
-
-def _registry_command(settings: Settings, *args: str) -> Result:
-    env = {
-        "REGISTRY_DATABASE_URL": settings.database_url,
-        "REGISTRY_DATABASE_SCHEMA": settings.database_schema,
-    }
-    return CliRunner().invoke(cli_app, list(args), env=env)
-
-
-def test_the_operator_exports_the_same_case_file_from_the_command_line(
-    dispute: Dispute, settings: Settings, tmp_path: Path
-) -> None:
-    by_api = CaseFile(dispute.export())
-    out = tmp_path / "案卷" / "case.zip"
-    out.parent.mkdir()
-
-    result = _registry_command(
-        settings,
-        "export-case",
-        dispute.case_id,
-        "--out",
-        str(out),
-        "--position",
-        str(by_api.position),
-    )
-
-    assert result.exit_code == 0, result.output
-    assert out.read_bytes() == by_api.archive
-    assert by_api.answer.headers["X-Manifest-SHA256"] in result.stdout
-    assert not list(out.parent.glob("*.partial"))
-    recorded = dispute.services.registry.event_log.events(UUID(dispute.case_id))[-1]
-    assert recorded.type == "CaseFileExported"
-    assert recorded.actor["role"] == "admin"
-
-
-def test_exporting_an_unassessed_case_from_the_command_line_fails_and_writes_nothing(
-    unassessed: Dispute, settings: Settings, tmp_path: Path
-) -> None:
-    out = tmp_path / "case.zip"
-    head = unassessed.head()
-
-    result = _registry_command(settings, "export-case", unassessed.case_id, "--out", str(out))
-
-    assert result.exit_code == 1
-    assert EXPORT_NEEDS_ASSESSMENT in result.stderr
-    assert not out.exists()
-    assert unassessed.head() == head
-
-
-def test_exporting_into_a_directory_that_does_not_exist_fails_before_anything_is_recorded(
-    dispute: Dispute, settings: Settings, tmp_path: Path
-) -> None:
-    head = dispute.head()
-
-    result = _registry_command(
-        settings, "export-case", dispute.case_id, "--out", str(tmp_path / "missing" / "c.zip")
-    )
-
-    assert result.exit_code == 1
-    assert result.stderr.startswith("error: no directory")
-    assert "Traceback" not in result.output
-    assert dispute.head() == head
