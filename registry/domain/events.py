@@ -12,6 +12,8 @@ event fails when this module is imported, not when a replay meets it.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from eventsourcing.domain import DomainEvent
 
 from registry.domain.clock_stream import RegistryClock
@@ -22,57 +24,107 @@ from registry.domain.licensing import Licensing
 from registry.domain.refund_case import RefundCase
 from registry.domain.roster import ContractRoster
 
-# Institution: licensing and funds
-LicenceIssued = Licensing.LicenceIssued
-LicenceRenewed = Licensing.LicenceRenewed
-StaffMemberFiled = Licensing.StaffMemberFiled
-FundSupervisionEstablished = Licensing.FundSupervisionEstablished
-# Institution: enforcement
-InspectionRecorded = Enforcement.InspectionRecorded
-RectificationOrdered = Enforcement.RectificationOrdered
-RectificationVerified = Enforcement.RectificationVerified
-EnrolmentSuspended = Enforcement.EnrolmentSuspended
-EnrolmentSuspensionLifted = Enforcement.EnrolmentSuspensionLifted
-PenaltyImposed = Enforcement.PenaltyImposed
-# Institution: registration and lifecycle
-InstitutionRegistered = Institution.InstitutionRegistered
-LicenceRevoked = Institution.LicenceRevoked
-ConversionStarted = Institution.ConversionStarted
-ConversionCompleted = Institution.ConversionCompleted
-OperationsCeased = Institution.OperationsCeased
-Blacklisted = Institution.Blacklisted
-RemovedFromBlacklist = Institution.RemovedFromBlacklist
-Deregistered = Institution.Deregistered
-# Training contracts
-ContractSigned = TrainingContract.ContractSigned
-ComplianceBreachDetected = TrainingContract.ComplianceBreachDetected
-PrepaidFeeCollected = TrainingContract.PrepaidFeeCollected
-LessonsConsumed = TrainingContract.LessonsConsumed
-EscrowReleased = TrainingContract.EscrowReleased
-PrepaidRefunded = TrainingContract.PrepaidRefunded
-ContractFrozen = TrainingContract.ContractFrozen
-ContractTerminated = TrainingContract.ContractTerminated
-ContractCompleted = TrainingContract.ContractCompleted
-PrepaidLiabilitiesTransferred = TrainingContract.PrepaidLiabilitiesTransferred
-ContractDisputed = TrainingContract.ContractDisputed
-DisputeClosed = TrainingContract.DisputeClosed
-# Refund cases
-RefundCaseOpened = RefundCase.RefundCaseOpened
-EvidenceAttached = RefundCase.EvidenceAttached
-UnconsumedAmountAssessed = RefundCase.UnconsumedAmountAssessed
-MediationAgreementReached = RefundCase.MediationAgreementReached
-MediationFailed = RefundCase.MediationFailed
-CaseReferredToCourt = RefundCase.CaseReferredToCourt
-JudgmentRecorded = RefundCase.JudgmentRecorded
-RefundPaid = RefundCase.RefundPaid
-CaseFileExported = RefundCase.CaseFileExported
-RefundCaseClosed = RefundCase.RefundCaseClosed
-RefundCaseWithdrawn = RefundCase.RefundCaseWithdrawn
-# The registry's own bookkeeping streams
-RosterOpened = ContractRoster.RosterOpened
-ContractEnrolled = ContractRoster.ContractEnrolled
-ClockStarted = RegistryClock.ClockStarted
-DayReviewed = RegistryClock.DayReviewed
+if TYPE_CHECKING:
+    # Type checkers see the declared classes (every stored event is an instance of one).
+    from registry.domain.case_events import (
+        CaseFileExported,
+        CaseReferredToCourt,
+        EvidenceAttached,
+        JudgmentRecorded,
+        MediationAgreementReached,
+        MediationFailed,
+        RefundCaseClosed,
+        RefundCaseOpened,
+        RefundCaseWithdrawn,
+        RefundPaid,
+        UnconsumedAmountAssessed,
+    )
+    from registry.domain.contract_events import (
+        ComplianceBreachDetected,
+        ContractCompleted,
+        ContractDisputed,
+        ContractFrozen,
+        ContractSigned,
+        ContractTerminated,
+        DisputeClosed,
+        EscrowReleased,
+        LessonsConsumed,
+        PrepaidFeeCollected,
+        PrepaidLiabilitiesTransferred,
+        PrepaidRefunded,
+    )
+    from registry.domain.institution_events import (
+        Blacklisted,
+        ConversionCompleted,
+        ConversionStarted,
+        Deregistered,
+        EnrolmentSuspended,
+        EnrolmentSuspensionLifted,
+        FundSupervisionEstablished,
+        InspectionRecorded,
+        InstitutionRegistered,
+        LicenceIssued,
+        LicenceRenewed,
+        LicenceRevoked,
+        OperationsCeased,
+        PenaltyImposed,
+        RectificationOrdered,
+        RectificationVerified,
+        RemovedFromBlacklist,
+        StaffMemberFiled,
+    )
+
+    RosterOpened = ContractRoster.RosterOpened
+    ContractEnrolled = ContractRoster.ContractEnrolled
+    ClockStarted = RegistryClock.ClockStarted
+    DayReviewed = RegistryClock.DayReviewed
+else:
+    # At run time these names are the aggregates' own classes, whose topics are stored.
+    LicenceIssued = Licensing.LicenceIssued
+    LicenceRenewed = Licensing.LicenceRenewed
+    StaffMemberFiled = Licensing.StaffMemberFiled
+    FundSupervisionEstablished = Licensing.FundSupervisionEstablished
+    InspectionRecorded = Enforcement.InspectionRecorded
+    RectificationOrdered = Enforcement.RectificationOrdered
+    RectificationVerified = Enforcement.RectificationVerified
+    EnrolmentSuspended = Enforcement.EnrolmentSuspended
+    EnrolmentSuspensionLifted = Enforcement.EnrolmentSuspensionLifted
+    PenaltyImposed = Enforcement.PenaltyImposed
+    InstitutionRegistered = Institution.InstitutionRegistered
+    LicenceRevoked = Institution.LicenceRevoked
+    ConversionStarted = Institution.ConversionStarted
+    ConversionCompleted = Institution.ConversionCompleted
+    OperationsCeased = Institution.OperationsCeased
+    Blacklisted = Institution.Blacklisted
+    RemovedFromBlacklist = Institution.RemovedFromBlacklist
+    Deregistered = Institution.Deregistered
+    ContractSigned = TrainingContract.ContractSigned
+    ComplianceBreachDetected = TrainingContract.ComplianceBreachDetected
+    PrepaidFeeCollected = TrainingContract.PrepaidFeeCollected
+    LessonsConsumed = TrainingContract.LessonsConsumed
+    EscrowReleased = TrainingContract.EscrowReleased
+    PrepaidRefunded = TrainingContract.PrepaidRefunded
+    ContractFrozen = TrainingContract.ContractFrozen
+    ContractTerminated = TrainingContract.ContractTerminated
+    ContractCompleted = TrainingContract.ContractCompleted
+    PrepaidLiabilitiesTransferred = TrainingContract.PrepaidLiabilitiesTransferred
+    ContractDisputed = TrainingContract.ContractDisputed
+    DisputeClosed = TrainingContract.DisputeClosed
+    RefundCaseOpened = RefundCase.RefundCaseOpened
+    EvidenceAttached = RefundCase.EvidenceAttached
+    UnconsumedAmountAssessed = RefundCase.UnconsumedAmountAssessed
+    MediationAgreementReached = RefundCase.MediationAgreementReached
+    MediationFailed = RefundCase.MediationFailed
+    CaseReferredToCourt = RefundCase.CaseReferredToCourt
+    JudgmentRecorded = RefundCase.JudgmentRecorded
+    RefundPaid = RefundCase.RefundPaid
+    CaseFileExported = RefundCase.CaseFileExported
+    RefundCaseClosed = RefundCase.RefundCaseClosed
+    RefundCaseWithdrawn = RefundCase.RefundCaseWithdrawn
+    RosterOpened = ContractRoster.RosterOpened
+    ContractEnrolled = ContractRoster.ContractEnrolled
+    ClockStarted = RegistryClock.ClockStarted
+    DayReviewed = RegistryClock.DayReviewed
 
 ALL_EVENTS: tuple[type[DomainEvent], ...] = (
     LicenceIssued,
@@ -121,3 +173,52 @@ ALL_EVENTS: tuple[type[DomainEvent], ...] = (
     ClockStarted,
     DayReviewed,
 )
+
+__all__ = [
+    "ALL_EVENTS",
+    "LicenceIssued",
+    "LicenceRenewed",
+    "StaffMemberFiled",
+    "FundSupervisionEstablished",
+    "InspectionRecorded",
+    "RectificationOrdered",
+    "RectificationVerified",
+    "EnrolmentSuspended",
+    "EnrolmentSuspensionLifted",
+    "PenaltyImposed",
+    "InstitutionRegistered",
+    "LicenceRevoked",
+    "ConversionStarted",
+    "ConversionCompleted",
+    "OperationsCeased",
+    "Blacklisted",
+    "RemovedFromBlacklist",
+    "Deregistered",
+    "ContractSigned",
+    "ComplianceBreachDetected",
+    "PrepaidFeeCollected",
+    "LessonsConsumed",
+    "EscrowReleased",
+    "PrepaidRefunded",
+    "ContractFrozen",
+    "ContractTerminated",
+    "ContractCompleted",
+    "PrepaidLiabilitiesTransferred",
+    "ContractDisputed",
+    "DisputeClosed",
+    "RefundCaseOpened",
+    "EvidenceAttached",
+    "UnconsumedAmountAssessed",
+    "MediationAgreementReached",
+    "MediationFailed",
+    "CaseReferredToCourt",
+    "JudgmentRecorded",
+    "RefundPaid",
+    "CaseFileExported",
+    "RefundCaseClosed",
+    "RefundCaseWithdrawn",
+    "RosterOpened",
+    "ContractEnrolled",
+    "ClockStarted",
+    "DayReviewed",
+]
