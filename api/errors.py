@@ -86,7 +86,9 @@ def _validation_error(request: Request, exc: Exception) -> JSONResponse:
 def _http_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     # Keep the exception's headers: a 405 names the methods the path takes in Allow.
-    return problem(exc.status_code, str(exc.detail), str(exc.detail), headers=dict(exc.headers or {}))
+    return problem(
+        exc.status_code, str(exc.detail), str(exc.detail), headers=dict(exc.headers or {})
+    )
 
 
 def _needs_key(path: str) -> bool:
