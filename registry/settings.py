@@ -45,6 +45,10 @@ class Settings(BaseSettings):
                 "PERSISTENCE_MODULE": "eventsourcing.sqlite",
                 "SQLITE_DBNAME": self.sqlite_path(),
                 "SQLITE_LOCK_TIMEOUT": "30",
+                # The library's recorder with the hash chain in each insert (adapters/chain.py).
+                "APPLICATION_RECORDER_TOPIC": (
+                    "registry.adapters.sqlite_recorder:RegistrySQLiteRecorder"
+                ),
             }
         url = urlsplit(self.database_url)
         return {

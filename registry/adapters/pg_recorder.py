@@ -7,6 +7,10 @@ This subclass sends the same rows as four arrays (ids, versions, topics, states)
 about a third of that. Everything else is the library's own: the same table, the same
 ``LOCK TABLE ... IN EXCLUSIVE MODE`` and ``NOTIFY`` before the insert in the same transaction,
 the notification ids returned in insert order, the same errors on a version conflict.
+
+After the insert, still in its transaction and under its lock, the recorder runs the registry's
+insert steps (the hash chain, ``chain.py``) with the same cursor: a step that fails rolls the
+events back too.
 """
 
 from __future__ import annotations
@@ -20,6 +24,9 @@ from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 
+from registry.adapters.chain import CHAIN_TABLE, ChainStep
+from registry.adapters.sqlite_recorder import InsertStep
+
 
 class BinaryArraysPostgresRecorder(PostgresApplicationRecorder):
     """``PostgresApplicationRecorder`` with a cheaper encoding of the inserted rows."""
@@ -28,6 +35,16 @@ class BinaryArraysPostgresRecorder(PostgresApplicationRecorder):
         self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"
     ) -> None:
         super().__init__(datastore, events_table_name=events_table_name)
+        schema = self.datastore.schema
+        self.chain = ChainStep(
+            placeholder="%s",
+            table=f'"{schema}"."{CHAIN_TABLE}"',
+            events_table=f'"{schema}"."{self.events_table_name}"',
+            position_column="notification_id",
+            column_types=("bigint", "bytea"),
+        )
+        self.insert_steps: list[InsertStep] = [self.chain]
+        self.sql_create_statements.append(SQL(self.chain.create_table))  # type: ignore[arg-type]
         self.insert_events_statement = SQL(
             "INSERT INTO {schema}.{table} (originator_id, originator_version, topic, state) "
             "SELECT * FROM unnest(%b::{id_type}[], %b::bigint[], %b::text[], %b::bytea[]) "
@@ -53,3 +70,11 @@ class BinaryArraysPostgresRecorder(PostgresApplicationRecorder):
             ),
             prepare=True,
         )
+
+    def _fetch_ids_after_insert_events(
+        self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        positions = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs) or []
+        for step in self.insert_steps:
+            step(curs, stored_events, positions)
+        return positions

@@ -1,0 +1,46 @@
+"""The event store's SQLite recorder: the library's, plus the registry's steps in each insert.
+
+``SQLiteApplicationRecorder`` inserts a batch of events in one transaction (one writer at a
+time per file). This subclass runs the registry's insert steps (the hash chain,
+``chain.py``) in that same transaction, after the events, with the same cursor: a step that
+fails rolls the events back too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLiteDatastore
+
+from registry.adapters.chain import CHAIN_TABLE, ChainStep
+
+# A step of the insert transaction: (cursor, the events, their positions).
+InsertStep = Callable[[Any, Sequence[StoredEvent], Sequence[int]], None]
+
+
+class RegistrySQLiteRecorder(SQLiteApplicationRecorder):
+    """``SQLiteApplicationRecorder`` that also runs ``insert_steps`` in the insert transaction."""
+
+    def __init__(self, datastore: SQLiteDatastore, events_table_name: str = "stored_events"):
+        self.chain = ChainStep(
+            placeholder="?",
+            table=CHAIN_TABLE,
+            events_table=events_table_name,
+            position_column="rowid",
+            column_types=("INTEGER", "BLOB"),
+        )
+        self.insert_steps: list[InsertStep] = [self.chain]
+        super().__init__(datastore, events_table_name)
+
+    def construct_create_table_statements(self) -> list[str]:
+        return [*super().construct_create_table_statements(), self.chain.create_table]
+
+    def _insert_events(
+        self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        positions = super()._insert_events(c, stored_events, **kwargs) or []
+        for step in self.insert_steps:
+            step(c, stored_events, positions)
+        return positions
