@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
+from registry.adapters.checkpoints import Checkpoints
 from registry.adapters.idempotency import IdempotencyStore
 from registry.adapters.keys import KeyStore
 from registry.adapters.store import create_db_engine, create_tables
@@ -32,6 +33,7 @@ class Services:
     projector: Projector
     views: ReadModels
     feed: ChangeFeed
+    checkpoints: Checkpoints
 
     def close(self) -> None:
         self.registry.close()
@@ -57,6 +59,12 @@ def build_services(settings: Settings) -> Services:
         projector=projector,
         views=ReadModels(read_engine(engine)),
         feed=ChangeFeed(registry.store, engine, projector),
+        checkpoints=Checkpoints(
+            engine,
+            settings.signing_key_path(),
+            every_events=settings.checkpoint_every_events,
+            every_seconds=settings.checkpoint_every_seconds,
+        ),
     )
 
 

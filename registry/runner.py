@@ -7,6 +7,9 @@ fails stops the runner loudly; it is not skipped.
 Once a day it records the day in the registry's clock (``DayReviewed``): time-based risk
 signals (rectification overdue, licence expiring) are judged against that recorded day, so a
 replay of the log raises them again on the same days.
+
+It also signs a checkpoint of the hash chain when one is due: every 10,000 events, and every
+10 minutes while events arrive (``adapters/checkpoints.py``).
 """
 
 from __future__ import annotations
@@ -61,6 +64,7 @@ class ProjectorRunner:
                 except ConcurrentProjector:  # another process applied that batch: go on
                     continue
                 self.services.registry.contract_freezer.run_once()
+                self.services.checkpoints.sign_if_due()
                 if not applied:
                     self._wait(listener)
         except BaseException as e:

@@ -21,6 +21,13 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     # How long a read with ?consistent_after= waits for the projections, in seconds.
     consistency_timeout: float = 2.0
+    # The Ed25519 private key that signs checkpoints and case files (PEM, created mode 0600 on
+    # first use). Unset: beside a SQLite file (``registry.db.signing-key.pem``), else
+    # ``registry-signing-key.pem`` in the working directory.
+    signing_key_file: str | None = None
+    # A signed checkpoint at least every this many events, and this often while events arrive.
+    checkpoint_every_events: int = 10_000
+    checkpoint_every_seconds: float = 600.0
 
     @property
     def backend(self) -> Literal["sqlite", "postgresql"]:
@@ -37,6 +44,13 @@ class Settings(BaseSettings):
         if not sep or not path:
             raise ValueError("REGISTRY_DATABASE_URL names no SQLite file")
         return path
+
+    def signing_key_path(self) -> str:
+        if self.signing_key_file:
+            return self.signing_key_file
+        if self.backend == "sqlite":
+            return self.sqlite_path() + ".signing-key.pem"
+        return "registry-signing-key.pem"
 
     def eventsourcing_env(self) -> dict[str, str]:
         """The ``eventsourcing`` library's persistence settings for this database."""

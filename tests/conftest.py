@@ -49,13 +49,20 @@ def _drop_schema(url: str, schema: str) -> None:
 def settings(request: pytest.FixtureRequest, tmp_path) -> Iterator[Settings]:
     """Settings for a database nobody else uses: a new SQLite file or a new PostgreSQL schema."""
     if request.param == "sqlite":
-        yield Settings(database_url=f"sqlite:///{tmp_path / 'registry.db'}")
+        yield Settings(
+            database_url=f"sqlite:///{tmp_path / 'registry.db'}",
+            signing_key_file=str(tmp_path / "signing-key.pem"),
+        )
         return
     url = _postgres_url()
     if url is None:
         pytest.skip("no PostgreSQL: set REGISTRY_TEST_DATABASE_URL or run a Docker engine")
     schema = f"t_{uuid.uuid4().hex[:12]}"
-    yield Settings(database_url=url, database_schema=schema)
+    yield Settings(
+        database_url=url,
+        database_schema=schema,
+        signing_key_file=str(tmp_path / "signing-key.pem"),
+    )
     _drop_schema(url, schema)
 
 

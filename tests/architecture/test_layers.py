@@ -40,6 +40,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     ),
     "registry.bootstrap": ("registry",),
     "registry.runner": ("registry",),
+    "registry.verification": ("registry",),
     "registry.demo": ("registry",),
     "api": ("registry", "api"),
     "cli": ("registry", "api", "cli"),
