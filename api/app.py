@@ -10,7 +10,16 @@ from fastapi import FastAPI
 
 from api.errors import install_error_handlers
 from api.public_cache import PublicCache
-from api.routes import contracts, health, institutions, public, refund_cases, views, web
+from api.routes import (
+    contracts,
+    health,
+    institutions,
+    integrity,
+    public,
+    refund_cases,
+    views,
+    web,
+)
 from registry.bootstrap import Services, build_services
 from registry.runner import ProjectorRunner
 from registry.settings import Settings
@@ -57,5 +66,6 @@ def create_app(
     app.include_router(refund_cases.router)
     app.include_router(views.router)
     app.include_router(public.router)
+    app.include_router(integrity.router)
     web.install(app)
     return app

@@ -118,7 +118,8 @@ def verify_views(services: Services) -> tuple[int, str | None]:
 
 def _rows(conn: Connection, table: Table) -> Iterator[tuple[Any, ...]]:
     keys = list(table.primary_key.columns) or list(table.columns)
-    yield from conn.execute(select(table).order_by(*keys)).tuples()
+    for row in conn.execute(select(table).order_by(*keys)):
+        yield tuple(row)
 
 
 def _compare(table: Table, live: Connection, copy: Connection) -> tuple[int, str | None]:

@@ -24,6 +24,7 @@ class CommandLine:
         self.env = {
             "REGISTRY_DATABASE_URL": settings.database_url,
             "REGISTRY_DATABASE_SCHEMA": settings.database_schema,
+            "REGISTRY_SIGNING_KEY_FILE": settings.signing_key_path(),
         }
         self._opened: list[Services] = []
 

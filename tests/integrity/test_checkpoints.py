@@ -77,3 +77,26 @@ def test_checkpoints_are_listed_latest_first_a_page_at_a_time(services: Services
     assert [c.position for c in first] == signed[::-1][:2]
     rest = services.checkpoints.page(limit=2, before=first[-1].position)
     assert [c.position for c in rest] == signed[:1]
+
+
+def test_the_projector_runner_signs_a_checkpoint_when_one_is_due(services: Services) -> None:
+    import time
+
+    from registry.runner import ProjectorRunner
+
+    services.checkpoints.every_events = 20
+    runner = ProjectorRunner(services, poll=0.05)
+    runner.start()
+    try:
+        generate(services.registry, 60)
+        head = services.registry.store.head()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            latest = services.checkpoints.latest()
+            if latest is not None and latest.position == head:
+                break
+            time.sleep(0.1)
+    finally:
+        runner.stop()
+    assert latest is not None and latest.position == head
+    assert runner.error is None
