@@ -126,3 +126,15 @@ def test_the_ci_script_runs_the_test_command_the_readme_gives() -> None:
     assert any(
         line == readme_command or line == f".venv/bin/{readme_command}" for line in script_lines
     ), f"no line of .ci/run runs {readme_command!r}"
+
+
+def test_the_api_and_the_projector_sign_with_one_key_kept_in_a_volume(
+    services: dict[str, Any],
+) -> None:
+    api, projector = services["api"], services["projector"]
+    key_file = _environment(api)["REGISTRY_SIGNING_KEY_FILE"]
+    assert _environment(projector)["REGISTRY_SIGNING_KEY_FILE"] == key_file
+    mounts = {v.split(":")[1]: v.split(":")[0] for v in api["volumes"]}
+    assert mounts == {v.split(":")[1]: v.split(":")[0] for v in projector["volumes"]}
+    folder = key_file.rsplit("/", 1)[0]
+    assert folder in mounts
