@@ -7,8 +7,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 
 from api.errors import install_error_handlers
+from api.openapi import install_openapi
 from api.public_cache import PublicCache
 from api.routes import (
     contracts,
@@ -51,7 +53,8 @@ def create_app(
             if owned:
                 app.state.services.close()
 
-    app = FastAPI(
+    # /docs and /redoc with Swagger UI and ReDoc from the fastapi-offline package: no CDN.
+    app = FastAPIOffline(
         title="Training Institution Registry",
         summary="校外培训机构监管登记系统: the register of off-campus training institutions",
         version="1.0.0",
@@ -68,4 +71,5 @@ def create_app(
     app.include_router(public.router)
     app.include_router(integrity.router)
     web.install(app)
+    install_openapi(app)
     return app

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import anyio
-from fastapi import Request
+from fastapi import Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from registry.domain.principal import Principal
+
+# Declares the scheme in the OpenAPI document, on every operation that needs a key; the key
+# itself is read below (``bearer_token``), so a bad header is a 401 problem, not FastAPI's 403.
+BEARER = HTTPBearer(
+    scheme_name="bearer",
+    description="An API key: `registry keys create` or `POST /v1/admin/keys` issues one.",
+    auto_error=False,
+)
 
 
 def bearer_token(request: Request) -> str | None:
@@ -23,7 +34,10 @@ def principal_of(request: Request) -> Principal:
     return principal
 
 
-async def authenticate(request: Request) -> Principal:
+async def authenticate(
+    request: Request,
+    _: Annotated[HTTPAuthorizationCredentials | None, Security(BEARER)] = None,
+) -> Principal:
     """``principal_of`` as a dependency: a key checked recently is answered on the event loop,
     any other is looked up in a worker thread (one thread hop less for most requests)."""
     principal: Principal | None = request.app.state.services.keys.recently_checked(

@@ -137,6 +137,24 @@ def export_case(
 
 
 @app.command()
+def openapi(
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write to this file (default: print).")
+    ] = None,
+) -> None:
+    """The API's OpenAPI document, as served at /openapi.json (and kept in docs/openapi.json)."""
+    from api.app import create_app
+    from api.openapi import rendered
+
+    text = rendered(create_app(load_settings(), run_projector=False))
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+        typer.echo(f"wrote {out}")
+
+
+@app.command()
 def demo(
     seed: Annotated[int, typer.Option(help="Another seed gives other names and codes.")] = 2021,
     institutions: Annotated[
