@@ -18,6 +18,7 @@ from registry.projections.public_register import PublicRegister
 from registry.projections.queries import ReadModels
 from registry.projections.refund_cases import RefundCases
 from registry.projections.refund_tracking import RefundTracking
+from registry.projections.regulator_list import RegulatorList
 from registry.projections.risk_alerts import RiskAlerts
 from registry.projections.stream_districts import StreamDistricts
 from registry.settings import Settings
@@ -70,7 +71,14 @@ def build_services(settings: Settings) -> Services:
 
 def all_projections() -> list[Projection]:
     """Every read model the projector maintains."""
-    return [PublicRegister(), RefundTracking(), StreamDistricts(), RefundCases(), RiskAlerts()]
+    return [
+        PublicRegister(),
+        RefundTracking(),
+        StreamDistricts(),
+        RefundCases(),
+        RiskAlerts(),
+        RegulatorList(),
+    ]
 
 
 def read_engine(engine: Engine) -> Engine:

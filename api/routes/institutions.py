@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Response
 from fastapi.responses import JSONResponse
 
-from api.deps import PrincipalDep, RegistryDep, WriterDep
-from api.paging import Cursor, Limit, after_version, event_page
+from api.deps import ConsistentDep, PrincipalDep, RegistryDep, ServicesDep, WriterDep
+from api.paging import Cursor, Limit, after_version, decode_cursor, encode_cursor, event_page
 from api.schemas.common import EventPage, WriteAnswer
 from api.schemas.institutions import (
     Blacklisting,
@@ -22,6 +22,7 @@ from api.schemas.institutions import (
     InspectionRecord,
     InstitutionCreate,
     InstitutionDetail,
+    InstitutionList,
     LicenceIssue,
     LicenceRenewal,
     PenaltyDecision,
@@ -34,6 +35,9 @@ from api.schemas.institutions import (
     SuspensionOrder,
 )
 from registry.application.results import WriteResult
+from registry.domain.errors import InvalidInput
+from registry.domain.vocabulary import InstitutionStatus
+from registry.projections import regulator_list
 
 router = APIRouter(prefix="/v1/institutions", tags=["institutions"])
 
@@ -59,6 +63,54 @@ def _created_child(key: str):  # type: ignore[no-untyped-def]
 def register_institution(body: InstitutionCreate, writer: WriterDep) -> JSONResponse:
     """Register an institution of the regulator's district; one registration per credit code."""
     return writer.execute(body, body.to_command(), status_code=201)
+
+
+@router.get("", response_model=InstitutionList, dependencies=[ConsistentDep])
+def list_institutions(
+    services: ServicesDep,
+    principal: PrincipalDep,
+    status: InstitutionStatus | None = None,
+    category: Literal["academic", "non_academic"] | None = None,
+    district_code: Annotated[str | None, Query(pattern=r"^\d{6}$")] = None,
+    licence_expiring_before: Annotated[
+        date | None, Query(description="licence valid to a day before this date")
+    ] = None,
+    open_rectification: Annotated[
+        bool | None, Query(description="with (true) or without (false) an open order")
+    ] = None,
+    blacklisted: bool | None = None,
+    supervision_mode: Annotated[
+        Literal["bank_custody", "risk_reserve", "none"] | None,
+        Query(description="`none`: no fund supervision in place"),
+    ] = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> dict[str, Any]:
+    """The regulator's list of the key's districts (an admin: all), in credit-code order."""
+    principal.require(("regulator",), district_code)
+    if district_code:
+        districts: list[str] | None = [district_code]
+    elif principal.role == "regulator":
+        districts = list(principal.districts)
+    else:
+        districts = None
+    after = decode_cursor(cursor).get("after")
+    if after is not None and not isinstance(after, str):
+        raise InvalidInput("the cursor is not one this API issued", "cursor")
+    items, more = regulator_list.search(
+        services.views.engine,
+        districts=districts,
+        status=status,
+        category=category,
+        licence_expiring_before=licence_expiring_before,
+        open_rectification=open_rectification,
+        blacklisted=blacklisted,
+        supervision_mode=supervision_mode,
+        after_credit_code=after,
+        limit=limit,
+    )
+    next_cursor = encode_cursor({"after": items[-1]["credit_code"]}) if more else None
+    return {"items": items, "next_cursor": next_cursor}
 
 
 @router.get("/{institution_id}", response_model=InstitutionDetail)

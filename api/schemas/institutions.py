@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, get_args
 from uuid import UUID
 
 from pydantic import BaseModel, Field
@@ -16,6 +16,7 @@ from api.schemas.common import (
 )
 from registry.domain.commands import Command
 from registry.domain.commands import institutions as cmd
+from registry.domain.vocabulary import InstitutionStatus, PenaltyKind
 
 
 class InstitutionCreate(Body):
@@ -122,7 +123,16 @@ class PenaltyDecision(Body):
     command: ClassVar[type[Command]] = cmd.ImposePenalty
 
     decision_no: ShortText
-    kinds: Annotated[list[ShortText], Field(min_length=1, max_length=10)]
+    # Published as the national catalogue; the rule pack in force checks each kind, so an
+    # unknown one is refused with the rule ``penalty.kind`` (a local pack may allow fewer).
+    kinds: Annotated[
+        list[ShortText],
+        Field(
+            min_length=1,
+            max_length=10,
+            json_schema_extra={"items": {"type": "string", "enum": list(get_args(PenaltyKind))}},
+        ),
+    ]
     fine_fen: Fen = 0
     illegal_gains_fen: Fen = 0
     decided_on: date
@@ -223,3 +233,25 @@ class InstitutionDetail(BaseModel):
     version: int
     registered_at: datetime
     modified_at: datetime
+
+
+class InstitutionListItem(BaseModel):
+    """One line of the regulator's list: no personal data."""
+
+    id: str
+    name: str
+    credit_code: str
+    district_code: str
+    category: Literal["academic", "non_academic"]
+    status: InstitutionStatus
+    licence_no: str | None
+    licence_valid_to: date | None
+    supervision_mode: Literal["bank_custody", "risk_reserve"] | None
+    blacklisted: bool
+    open_rectification_orders: int
+    position: int = Field(description="log position of the last change")
+
+
+class InstitutionList(BaseModel):
+    items: list[InstitutionListItem]
+    next_cursor: str | None
