@@ -38,6 +38,13 @@ ALLOWED: dict[str, tuple[str, ...]] = {
         "registry.privacy",
         "registry.casefile",
     ),
+    # The HTTP client runs where the server does not: it takes the commands, their closed lists
+    # and the error types, nothing that needs the event store, a database or the web framework.
+    "registry.client": (
+        "registry.domain.commands",
+        "registry.domain.vocabulary",
+        "registry.domain.errors",
+    ),
     "registry.bootstrap": ("registry",),
     "registry.runner": ("registry",),
     "registry.verification": ("registry",),
@@ -155,3 +162,21 @@ def test_the_domain_imports_only_the_standard_library_and_the_event_library() ->
             assert imported.startswith(("registry.domain", "eventsourcing.domain")) or (
                 top in sys.stdlib_module_names
             ), f"{name} imports {imported}"
+
+
+def test_the_client_loads_without_the_server_side() -> None:
+    import subprocess
+
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, registry.client; print(sorted({m.split('.')[0] for m in sys.modules}))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    ).stdout
+    for server_side in ("eventsourcing", "sqlalchemy", "fastapi", "starlette", "uvicorn"):
+        assert f"'{server_side}'" not in loaded, f"registry.client loads {server_side}"

@@ -1,0 +1,91 @@
+"""What the API answers, as pydantic models (unknown fields kept: the API may add some)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from registry.domain.vocabulary import InstitutionStatus
+
+
+class Answer(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class Written(Answer):
+    """Every write: the record's id, its version after the write, the log position."""
+
+    id: str
+    version: int
+    position: int
+    # Writes that create a record inside an institution (an inspection, an order) name it.
+    institution_id: str | None = None
+
+
+class Institution(Answer):
+    """The regulator's full view of one institution."""
+
+    id: str
+    name: str
+    credit_code: str
+    district_code: str
+    address: str
+    category: str
+    subjects: list[str]
+    delivery: str
+    legal_form: str
+    legal_representative: str
+    status: InstitutionStatus
+    licence: dict[str, Any] | None
+    supervision: dict[str, Any] | None
+    blacklisted: bool
+    inspections: list[dict[str, Any]]
+    rectification_orders: list[dict[str, Any]]
+    open_rectification_orders: list[str]
+    suspension: dict[str, Any] | None
+    penalties: list[dict[str, Any]]
+    version: int
+
+
+class InstitutionListItem(Answer):
+    """One line of the regulator's list."""
+
+    id: str
+    name: str
+    credit_code: str
+    district_code: str
+    category: str
+    status: InstitutionStatus
+    licence_no: str | None
+    licence_valid_to: date | None
+    supervision_mode: str | None
+    blacklisted: bool
+    open_rectification_orders: int
+    position: int
+
+
+class Event(Answer):
+    """One event of a record's history, with its log position and the actor."""
+
+    position: int
+    version: int
+    type: str
+    recorded_at: datetime
+    actor: dict[str, Any]
+    data: dict[str, Any]
+
+
+class ApiKey(Answer):
+    """An API key as an administrator sees it; ``secret`` only in the answer that issued it."""
+
+    id: str
+    name: str
+    role: str
+    districts: list[str]
+    created_at: datetime
+    expires_at: datetime | None = None
+    revoked_at: datetime | None = None
+    last_used_at: datetime | None = None
+    secret: str | None = None
