@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any, ClassVar
 
+from eventsourcing.domain import DomainEvent
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -26,7 +27,24 @@ from sqlalchemy import (
     select,
 )
 
-from registry.projections.base import BatchProjection, Fact, metadata, upsert
+from registry.domain.events import (
+    Blacklisted,
+    ConversionCompleted,
+    ConversionStarted,
+    Deregistered,
+    EnrolmentSuspended,
+    EnrolmentSuspensionLifted,
+    FundSupervisionEstablished,
+    InstitutionRegistered,
+    LicenceIssued,
+    LicenceRenewed,
+    LicenceRevoked,
+    OperationsCeased,
+    RectificationOrdered,
+    RectificationVerified,
+    RemovedFromBlacklist,
+)
+from registry.projections.base import BatchProjection, Fact, metadata, not_followed, upsert
 
 listed = Table(
     "reg_institutions",
@@ -46,15 +64,16 @@ listed = Table(
     Column("position", BigInteger, nullable=False),
 )
 
-STATUS_OF: dict[str, str] = {
-    "LicenceIssued": "licensed",
-    "EnrolmentSuspended": "suspended",
-    "EnrolmentSuspensionLifted": "licensed",
-    "LicenceRevoked": "revoked",
-    "ConversionStarted": "converting",
-    "ConversionCompleted": "converted",
-    "OperationsCeased": "ceased",
-    "Deregistered": "deregistered",
+# The status each event puts the institution in.
+STATUS_OF: dict[type[DomainEvent], str] = {
+    LicenceIssued: "licensed",
+    EnrolmentSuspended: "suspended",
+    EnrolmentSuspensionLifted: "licensed",
+    LicenceRevoked: "revoked",
+    ConversionStarted: "converting",
+    ConversionCompleted: "converted",
+    OperationsCeased: "ceased",
+    Deregistered: "deregistered",
 }
 
 FIELDS = (
@@ -77,17 +96,15 @@ class RegulatorList(BatchProjection):
     name: ClassVar[str] = "regulator_list"
     version: ClassVar[int] = 1
     tables: ClassVar[Sequence[Table]] = (listed,)
-    types: ClassVar[frozenset[str]] = frozenset(
-        {
-            "InstitutionRegistered",
-            *STATUS_OF,
-            "LicenceRenewed",
-            "FundSupervisionEstablished",
-            "RectificationOrdered",
-            "RectificationVerified",
-            "Blacklisted",
-            "RemovedFromBlacklist",
-        }
+    follows: ClassVar[tuple[type[DomainEvent], ...]] = (
+        InstitutionRegistered,
+        *STATUS_OF,
+        LicenceRenewed,
+        FundSupervisionEstablished,
+        RectificationOrdered,
+        RectificationVerified,
+        Blacklisted,
+        RemovedFromBlacklist,
     )
 
     def load(self, conn: Connection, facts: Sequence[Fact]) -> None:
@@ -97,14 +114,14 @@ class RegulatorList(BatchProjection):
         self.changed: set[str] = set()
 
     def handle(self, fact: Fact) -> None:
-        key, d = str(fact.originator_id), fact.data
-        if fact.type == "InstitutionRegistered":
+        key, event = str(fact.originator_id), fact.event
+        if isinstance(event, InstitutionRegistered):
             self.rows[key] = {
                 "id": key,
-                "credit_code": d["credit_code"],
-                "name": d["name"],
-                "district_code": d["district_code"],
-                "category": d["category"],
+                "credit_code": event.credit_code,
+                "name": event.name,
+                "district_code": event.district_code,
+                "category": event.category,
                 "status": "registered",
                 "licence_no": None,
                 "licence_valid_to": None,
@@ -113,18 +130,23 @@ class RegulatorList(BatchProjection):
                 "open_orders": [],
             }
         row = self.rows[key]
-        if fact.type in ("LicenceIssued", "LicenceRenewed"):
-            row["licence_no"] = d.get("licence_no", row["licence_no"])
-            row["licence_valid_to"] = date.fromisoformat(d["valid_to"])
-        elif fact.type == "FundSupervisionEstablished":
-            row["supervision_mode"] = d["mode"]
-        elif fact.type == "RectificationOrdered":
-            row["open_orders"] = [*row["open_orders"], d["order_id"]]
-        elif fact.type == "RectificationVerified" and d["outcome"] == "completed":
-            row["open_orders"] = [o for o in row["open_orders"] if o != d["order_id"]]
-        elif fact.type in ("Blacklisted", "RemovedFromBlacklist"):
-            row["blacklisted"] = fact.type == "Blacklisted"
-        row["status"] = STATUS_OF.get(fact.type, row["status"])
+        if isinstance(event, LicenceIssued):
+            row["licence_no"] = event.licence_no
+            row["licence_valid_to"] = date.fromisoformat(event.valid_to)
+        elif isinstance(event, LicenceRenewed):
+            row["licence_valid_to"] = date.fromisoformat(event.valid_to)
+        elif isinstance(event, FundSupervisionEstablished):
+            row["supervision_mode"] = event.mode
+        elif isinstance(event, RectificationOrdered):
+            row["open_orders"] = [*row["open_orders"], event.order_id]
+        elif isinstance(event, RectificationVerified):
+            if event.outcome == "completed":
+                row["open_orders"] = [o for o in row["open_orders"] if o != event.order_id]
+        elif isinstance(event, Blacklisted | RemovedFromBlacklist):
+            row["blacklisted"] = isinstance(event, Blacklisted)
+        elif not isinstance(event, InstitutionRegistered) and type(event) not in STATUS_OF:
+            not_followed(self, fact)
+        row["status"] = STATUS_OF.get(type(event), row["status"])
         row["open_rectification_orders"] = len(row["open_orders"])
         row["position"] = fact.position
         self.changed.add(key)
