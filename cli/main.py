@@ -15,7 +15,7 @@ from uuid import UUID
 import typer
 from typer.core import TyperGroup
 
-from cli import contracts, institutions, integrity, keys, projections
+from cli import contracts, imports, institutions, integrity, keys, projections
 from cli.common import OPERATOR, CliError, load_settings, open_services
 from registry.domain.errors import RegistryError, RuleViolation
 
@@ -49,6 +49,7 @@ app.add_typer(keys.app, name="keys")
 app.add_typer(institutions.app, name="institutions")
 app.add_typer(contracts.app, name="contracts")
 app.add_typer(projections.app, name="projections")
+app.add_typer(imports.app, name="import")
 app.add_typer(integrity.chain_app, name="chain")
 app.add_typer(integrity.key_app, name="signing-key")
 app.command("checkpoint")(integrity.checkpoint)

@@ -15,7 +15,7 @@ from uuid import UUID
 
 from eventsourcing.domain import DomainEvent
 from eventsourcing.persistence import Notification, StoredEvent
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, bindparam, text
 
 from registry.settings import Settings
 
@@ -78,6 +78,20 @@ class EventLog:
                 f"state FROM {table} WHERE originator_id = :id AND originator_version > :after "
                 "ORDER BY originator_version LIMIT :limit"
             )
+
+    def existing(self, originator_ids: Sequence[UUID]) -> set[UUID]:
+        """Which of these streams hold an event: one query for a whole batch."""
+        if not originator_ids:
+            return set()
+        table = "stored_events" if self.id_as_hex else POSTGRES_EVENTS_TABLE
+        sql = text(
+            f"SELECT originator_id FROM {table} "
+            "WHERE originator_id IN :ids AND originator_version = 1"
+        ).bindparams(bindparam("ids", expanding=True))
+        ids = [i.hex if self.id_as_hex else i for i in originator_ids]
+        with self.engine.connect() as conn:
+            rows = conn.execute(sql, {"ids": ids}).scalars().all()
+        return {UUID(str(r)) if not isinstance(r, UUID) else r for r in rows}
 
     def events(
         self, originator_id: UUID, after_version: int = 0, limit: int = 1000

@@ -7,6 +7,7 @@ and the command path) and one module per aggregate for its commands and its read
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -19,6 +20,7 @@ from registry.application.case_views import CaseQueries
 from registry.application.clock import Clock
 from registry.application.contract_views import ContractQueries
 from registry.application.core import EventStore, Handler
+from registry.application.imports import ImportEntry, ImportOutcome, import_entries
 from registry.application.institution_views import InstitutionQueries
 from registry.application.reactions import ContractFreezer
 from registry.application.results import WriteResult
@@ -71,6 +73,13 @@ class Registry:
         if handler is None:
             raise InvalidInput(f"{type(command).__name__} is not a command of the registry")
         return handler(principal, command, expected_version)
+
+    def import_institutions(
+        self, principal: Principal, entries: Sequence[ImportEntry], *, save: bool = True
+    ) -> tuple[list[ImportOutcome], int | None]:
+        """Bring many institutions in at once (``imports``): one outcome per entry, and the
+        log position of the batch (``None`` when nothing was saved)."""
+        return import_entries(self.store, self.event_log.existing, principal, entries, save=save)
 
     # -- institutions ------------------------------------------------------------------------
 

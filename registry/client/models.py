@@ -22,6 +22,9 @@ class Written(Answer):
     position: int
     # Writes that create a record inside an institution (an inspection, an order) name it.
     institution_id: str | None = None
+    # Set by the client: the server answered from an earlier request with the same
+    # Idempotency-Key (``Idempotency-Replayed: true``) and applied nothing this time.
+    replayed: bool = False
 
 
 class Institution(Answer):

@@ -59,6 +59,7 @@ class Policy:
 
     def written(self, response: httpx.Response) -> Written:
         written = Written.model_validate(answer(response))
+        written.replayed = response.headers.get("idempotency-replayed") == "true"
         if self.last_position is None or written.position > self.last_position:
             self.last_position = written.position
         return written
