@@ -115,6 +115,8 @@ def test_an_interrupted_import_resumes_where_it_stopped(cli: CommandLine, tmp_pa
     assert result.exit_code == 0, result.output
     assert "added 18, completed 0, already present 12" in result.stdout
     assert institutions(cli) == 30
+    listed = cli("institutions", "list", "--district", "110108", "--status", "licensed")
+    assert listed.stdout.strip().endswith("20 institutions"), listed.output
 
 
 def test_a_row_that_gained_a_licence_since_is_completed(cli: CommandLine, tmp_path: Path) -> None:

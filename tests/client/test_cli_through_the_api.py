@@ -1,0 +1,60 @@
+"""An operator at a desk with no database access: the command line through the API."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from cli.main import app
+from tests.cli.test_cli_import import code, register_file, row
+from tests.client.conftest import Server
+
+# Nothing points at a database: a command that tried to open one would find no such file.
+NO_DATABASE = "sqlite:////nonexistent/registry.db"
+
+
+def run(server: Server, key: str, *args: str) -> tuple[int, str, str]:
+    env = {
+        "REGISTRY_SERVER": server.url,
+        "REGISTRY_API_KEY": key,
+        "REGISTRY_DATABASE_URL": NO_DATABASE,
+    }
+    result = CliRunner().invoke(app, list(args), env=env)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_a_register_is_imported_listed_and_read_through_the_api(
+    server: Server, tmp_path: Path
+) -> None:
+    key = server.key("regulator", ["110108"], "北京市海淀区教育委员会")
+    rows = [row(n) for n in range(1, 21)]
+    rows[4][4] = "tutoring"  # line 6
+    path = register_file(tmp_path / "register.csv", rows)
+
+    status, out, _ = run(server, key, "import", "institutions", str(path))
+    assert status == 1, out
+    assert "added 19, completed 0, already present 0, refused 1" in out
+    assert "line 6, column category" in out
+    status, out, _ = run(server, key, "import", "institutions", str(path))
+    assert "added 0, completed 0, already present 19, refused 1" in out
+
+    status, out, _ = run(server, key, "institutions", "list", "--supervision", "bank_custody")
+    assert status == 0, out
+    assert out.strip().endswith("13 institutions")  # every third row has no licence
+    status, out, _ = run(server, key, "institutions", "show", code(2))
+    assert status == 0 and '"status": "licensed"' in out
+    status, out, _ = run(server, key, "institutions", "events", code(2))
+    assert [line.split()[2] for line in out.strip().splitlines()] == [
+        "InstitutionRegistered",
+        "LicenceIssued",
+        "FundSupervisionEstablished",
+    ]
+
+
+def test_a_refusal_of_the_api_ends_the_command_in_one_line(server: Server) -> None:
+    status, _, err = run(server, "rk_unknown", "institutions", "show", code(1))
+    assert status == 1
+    assert err.strip().startswith("error: ") and len(err.strip().splitlines()) == 1
+    status, _, err = run(server, "", "institutions", "list")
+    assert status == 1 and "REGISTRY_API_KEY" in err
