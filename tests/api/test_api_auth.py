@@ -1,21 +1,19 @@
 """Who may act on an institution: a key of the right role, for the institution's district.
 
 Missing, unknown or revoked keys get 401; a known key of the wrong role or district gets 403
-(API.md, Conventions; DESIGN.md §6). Every refusal records nothing.
+(``docs/domain.md``, Who acts). Every refusal records nothing.
 """
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 import pytest
 from fastapi.testclient import TestClient
 
 from registry.bootstrap import Services
 from registry.settings import Settings
-
-if TYPE_CHECKING:
-    from conftest import Bureau, Command
+from tests.builders.bodies import LICENCE
+from tests.builders.bureau import Bureau
+from tests.builders.routes import RegulatorCommand
 
 Headers = dict[str, str]
 
@@ -35,7 +33,7 @@ CREDENTIALS = {
 
 @pytest.mark.parametrize("credential", CREDENTIALS)
 def test_a_command_without_a_valid_key_is_refused_as_unauthenticated_and_records_nothing(
-    command: Command,
+    command: RegulatorCommand,
     credential: str,
     bureau: Bureau,
     client: TestClient,
@@ -54,7 +52,7 @@ def test_a_command_without_a_valid_key_is_refused_as_unauthenticated_and_records
 
 @pytest.mark.parametrize("role", ["feed_110108", "court"])
 def test_a_bank_feed_or_a_court_may_not_make_a_regulators_decision(
-    command: Command,
+    command: RegulatorCommand,
     role: str,
     bureau: Bureau,
     client: TestClient,
@@ -72,7 +70,11 @@ def test_a_bank_feed_or_a_court_may_not_make_a_regulators_decision(
 
 
 def test_the_regulator_of_another_district_may_not_act_on_an_institution_of_haidian(
-    command: Command, bureau: Bureau, client: TestClient, regulator_310104: Headers, refused
+    command: RegulatorCommand,
+    bureau: Bureau,
+    client: TestClient,
+    regulator_310104: Headers,
+    refused,
 ) -> None:
     target = command.given(bureau)
 
@@ -96,7 +98,7 @@ def test_an_authorization_header_that_is_not_a_bearer_key_is_unauthenticated(
     with bureau.appends_nothing(institution_id):
         answer = client.post(
             f"/v1/institutions/{institution_id}/licence",
-            json=bureau.LICENCE,
+            json=LICENCE,
             headers={"Authorization": authorization},
         )
 
@@ -126,7 +128,7 @@ def test_a_regulator_of_several_districts_acts_in_each_of_them(
 
     answer = client.post(
         f"/v1/institutions/{institution_id}/licence",
-        json=bureau.LICENCE,
+        json=LICENCE,
         headers={"Authorization": f"Bearer {secret}"},
     )
 
@@ -146,7 +148,7 @@ def test_revoking_a_key_stops_it_at_once(
     refused(client.get(f"/v1/institutions/{institution_id}", headers=key), 401)
     with bureau.appends_nothing(institution_id):
         answer = client.post(
-            f"/v1/institutions/{institution_id}/licence", json=bureau.LICENCE, headers=key
+            f"/v1/institutions/{institution_id}/licence", json=LICENCE, headers=key
         )
     refused(answer, 401)
 
@@ -192,7 +194,7 @@ def test_a_key_printed_by_registry_keys_create_opens_the_api(
 
     answer = client.post(
         f"/v1/institutions/{institution_id}/licence",
-        json=bureau.LICENCE,
+        json=LICENCE,
         headers={"Authorization": f"Bearer {secret}"},
     )
 

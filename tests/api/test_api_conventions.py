@@ -1,14 +1,12 @@
-"""The conventions every client relies on (API.md, Conventions): problems, versions, OpenAPI."""
+"""The conventions every client relies on: problem+json refusals, versions, OpenAPI."""
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 import pytest
 from fastapi.testclient import TestClient
 
-if TYPE_CHECKING:
-    from conftest import Bureau
+from tests.builders.bodies import BLACKLISTING, REVOCATION, SUSPENSION
+from tests.builders.bureau import Bureau
 
 Headers = dict[str, str]
 
@@ -55,7 +53,7 @@ def test_a_rule_violation_names_its_rule_in_the_problem(
 
     answer = client.post(
         f"/v1/institutions/{institution_id}/revocation",
-        json={**bureau.REVOCATION, "effective_on": "2024-11-30"},
+        json={**REVOCATION, "effective_on": "2024-11-30"},
         headers=regulator_110108,
     )
 
@@ -73,7 +71,7 @@ def test_if_match_takes_the_version_quoted_weak_or_any(
 
     answer = client.post(
         f"/v1/institutions/{institution_id}/suspension",
-        json=bureau.SUSPENSION,
+        json=SUSPENSION,
         headers={**regulator_110108, "If-Match": if_match},
     )
 
@@ -90,7 +88,7 @@ def test_an_if_match_that_is_not_a_version_is_refused_and_records_nothing(
     with bureau.appends_nothing(institution_id):
         answer = client.post(
             f"/v1/institutions/{institution_id}/suspension",
-            json=bureau.SUSPENSION,
+            json=SUSPENSION,
             headers={**regulator_110108, "If-Match": if_match},
         )
 
@@ -108,7 +106,7 @@ def test_the_etag_of_a_read_is_the_if_match_of_the_next_write(
 
     answer = client.post(
         f"/v1/institutions/{institution_id}/suspension",
-        json=bureau.SUSPENSION,
+        json=SUSPENSION,
         headers={**regulator_110108, "If-Match": etag},
     )
 
@@ -123,14 +121,14 @@ def test_two_bureaus_writing_on_the_same_version_cannot_both_succeed(
     seen = {"If-Match": '"3"'}
     first = client.post(
         f"/v1/institutions/{institution_id}/suspension",
-        json=bureau.SUSPENSION,
+        json=SUSPENSION,
         headers={**regulator_110108, **seen},
     )
 
     with bureau.appends_nothing(institution_id):
         second = client.post(
             f"/v1/institutions/{institution_id}/blacklisting",
-            json=bureau.BLACKLISTING,
+            json=BLACKLISTING,
             headers={**admin, **seen},
         )
 

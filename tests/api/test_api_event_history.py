@@ -5,16 +5,15 @@ from __future__ import annotations
 import base64
 import json
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from uuid import uuid4
 
 import pytest
 from fastapi.testclient import TestClient
 
 from registry.bootstrap import Services
-
-if TYPE_CHECKING:
-    from conftest import Bureau
+from tests.builders.bodies import LICENCE, RECTIFY_INSPECTION, SUSPENSION, registration
+from tests.builders.bureau import Bureau
 
 Headers = dict[str, str]
 
@@ -26,17 +25,17 @@ def _events(client: TestClient, key: Headers, institution_id: str, **params: Any
 def _history(bureau: Bureau) -> tuple[str, list[int]]:
     """An institution with five events; the positions its writes answered."""
     positions = []
-    written = bureau.post("/v1/institutions", bureau.registration(), 201)
+    written = bureau.post("/v1/institutions", registration(), 201)
     institution_id = written["id"]
     positions.append(written["position"])
     positions.append(bureau.license(institution_id)["position"])
     positions.append(bureau.supervise(institution_id)["position"])
     inspection = bureau.post(
-        f"/v1/institutions/{institution_id}/inspections", bureau.RECTIFY_INSPECTION, 201
+        f"/v1/institutions/{institution_id}/inspections", RECTIFY_INSPECTION, 201
     )
     positions.append(inspection["position"])
     positions.append(
-        bureau.post(f"/v1/institutions/{institution_id}/suspension", bureau.SUSPENSION)["position"]
+        bureau.post(f"/v1/institutions/{institution_id}/suspension", SUSPENSION)["position"]
     )
     return institution_id, positions
 
@@ -70,7 +69,7 @@ def test_each_event_names_the_key_that_caused_it(
     bureau: Bureau, client: TestClient, services: Services, admin: Headers
 ) -> None:
     institution_id = bureau.register()
-    client.post(f"/v1/institutions/{institution_id}/licence", json=bureau.LICENCE, headers=admin)
+    client.post(f"/v1/institutions/{institution_id}/licence", json=LICENCE, headers=admin)
     keys = {k.name: k for k in services.keys.list()}
 
     registered, licensed = _events(client, admin, institution_id).json()["items"]
@@ -93,7 +92,7 @@ def test_each_event_carries_its_record_time_and_the_facts_decided(
     _, licensed = _events(client, regulator_110108, institution_id).json()["items"]
 
     assert datetime.fromisoformat(licensed["recorded_at"]).utcoffset() is not None
-    assert licensed["data"]["licence_no"] == bureau.LICENCE["licence_no"]
+    assert licensed["data"]["licence_no"] == LICENCE["licence_no"]
     assert licensed["data"]["valid_to"] == "2027-08-31"
 
 

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from fastapi.testclient import TestClient
 
 from api.app import create_app
 from registry.bootstrap import build_services
 from registry.settings import Settings
-
-if TYPE_CHECKING:
-    from conftest import Bureau
+from tests.builders.bodies import LICENCE, RECTIFY_INSPECTION, SUSPENSION, registration
+from tests.builders.bureau import Bureau
 
 Headers = dict[str, str]
 
@@ -26,14 +23,14 @@ def test_a_retried_registration_gets_the_first_answer_and_registers_nothing_more
     bureau: Bureau, client: TestClient, regulator_110108: Headers
 ) -> None:
     first = client.post(
-        "/v1/institutions", json=bureau.registration(), headers=_with_key(regulator_110108)
+        "/v1/institutions", json=registration(), headers=_with_key(regulator_110108)
     )
     assert first.status_code == 201, first.text
     assert "idempotency-replayed" not in first.headers
 
     with bureau.appends_nothing(first.json()["id"]):
         again = client.post(
-            "/v1/institutions", json=bureau.registration(), headers=_with_key(regulator_110108)
+            "/v1/institutions", json=registration(), headers=_with_key(regulator_110108)
         )
 
     assert again.status_code == 201
@@ -47,12 +44,10 @@ def test_a_retried_inspection_answers_the_same_inspection_and_records_it_once(
 ) -> None:
     institution_id = bureau.licensed()
     path = f"/v1/institutions/{institution_id}/inspections"
-    first = client.post(path, json=bureau.RECTIFY_INSPECTION, headers=_with_key(regulator_110108))
+    first = client.post(path, json=RECTIFY_INSPECTION, headers=_with_key(regulator_110108))
 
     with bureau.appends_nothing(institution_id):
-        again = client.post(
-            path, json=bureau.RECTIFY_INSPECTION, headers=_with_key(regulator_110108)
-        )
+        again = client.post(path, json=RECTIFY_INSPECTION, headers=_with_key(regulator_110108))
 
     assert (again.status_code, again.json()) == (201, first.json())
     assert again.headers["idempotency-replayed"] == "true"
@@ -65,10 +60,10 @@ def test_a_retried_suspension_answers_the_same_position(
 ) -> None:
     institution_id = bureau.licensed()
     path = f"/v1/institutions/{institution_id}/suspension"
-    first = client.post(path, json=bureau.SUSPENSION, headers=_with_key(regulator_110108))
+    first = client.post(path, json=SUSPENSION, headers=_with_key(regulator_110108))
 
     with bureau.appends_nothing(institution_id):
-        again = client.post(path, json=bureau.SUSPENSION, headers=_with_key(regulator_110108))
+        again = client.post(path, json=SUSPENSION, headers=_with_key(regulator_110108))
 
     assert again.status_code == 200
     assert again.json()["position"] == first.json()["position"]
@@ -80,8 +75,8 @@ def test_the_same_key_with_a_different_body_is_refused_and_records_nothing(
 ) -> None:
     institution_id = bureau.licensed()
     path = f"/v1/institutions/{institution_id}/suspension"
-    client.post(path, json=bureau.SUSPENSION, headers=_with_key(regulator_110108))
-    different = {**bureau.SUSPENSION, "reason": "未按规定公示收费标准"}
+    client.post(path, json=SUSPENSION, headers=_with_key(regulator_110108))
+    different = {**SUSPENSION, "reason": "未按规定公示收费标准"}
 
     with bureau.appends_nothing(institution_id):
         answer = client.post(path, json=different, headers=_with_key(regulator_110108))
@@ -99,14 +94,14 @@ def test_the_same_key_on_another_institution_is_refused(
     )
     client.post(
         f"/v1/institutions/{first_id}/licence",
-        json=bureau.LICENCE,
+        json=LICENCE,
         headers=_with_key(regulator_110108),
     )
 
     with bureau.appends_nothing(second_id):
         answer = client.post(
             f"/v1/institutions/{second_id}/licence",
-            json=bureau.LICENCE,
+            json=LICENCE,
             headers=_with_key(regulator_110108),
         )
 
@@ -119,10 +114,10 @@ def test_a_refused_request_does_not_use_up_its_key(
     institution_id = bureau.licensed()
     path = f"/v1/institutions/{institution_id}/suspension"
     stale = {**_with_key(regulator_110108), "If-Match": '"1"'}
-    refused(client.post(path, json=bureau.SUSPENSION, headers=stale), 409)
+    refused(client.post(path, json=SUSPENSION, headers=stale), 409)
 
     retried = client.post(
-        path, json=bureau.SUSPENSION, headers={**_with_key(regulator_110108), "If-Match": '"2"'}
+        path, json=SUSPENSION, headers={**_with_key(regulator_110108), "If-Match": '"2"'}
     )
 
     assert retried.status_code == 200, retried.text
@@ -136,7 +131,7 @@ def test_keys_of_different_bureaus_do_not_collide(
     institution_id = bureau.licensed()
     client.post(
         f"/v1/institutions/{institution_id}/inspections",
-        json=bureau.RECTIFY_INSPECTION,
+        json=RECTIFY_INSPECTION,
         headers=_with_key(regulator_110108),
     )
 
@@ -160,25 +155,21 @@ def test_an_idempotency_key_longer_than_two_hundred_characters_is_refused(
     with bureau.appends_nothing():
         answer = client.post(
             "/v1/institutions",
-            json=bureau.registration(),
+            json=registration(),
             headers=_with_key(regulator_110108, "k" * 201),
         )
 
     refused(answer, 422)
 
 
-ONLINE_SCHOOL = {
-    "name": "北京云端书画在线教育科技有限公司",
-    "credit_code": "91110108551385082Q",
-    "district_code": "110108",
-    "address": "北京市海淀区上地十街10号",
-    "category": "non_academic",
-    "subjects": ["书法", "国画"],
-    "delivery": "online",
-    "legal_form": "company",
-    "legal_representative": "周敏",
-    "icp_number": "京ICP备2021012345号",
-}
+ONLINE_SCHOOL = registration(
+    name="北京云端书画在线教育科技有限公司",
+    address="北京市海淀区上地十街10号",
+    subjects=["书法", "国画"],
+    delivery="online",
+    legal_representative="周敏",
+    icp_number="京ICP备2021012345号",
+)
 
 
 def test_a_retry_after_a_restart_still_gets_the_first_answer(settings: Settings) -> None:
@@ -192,10 +183,10 @@ def test_a_retry_after_a_restart_still_gets_the_first_answer(settings: Settings)
 
     after = build_services(settings)
     try:
-        head = after.registry.recorder.max_notification_id()
+        head = after.registry.store.head()
         with TestClient(create_app(settings, after)) as client:
             again = client.post("/v1/institutions", json=ONLINE_SCHOOL, headers=key)
-        assert after.registry.recorder.max_notification_id() == head
+        assert after.registry.store.head() == head
     finally:
         after.close()
 

@@ -1,25 +1,24 @@
 """Every regulator command on an institution: what it answers, and the refusals all share.
 
-Each test runs once per command of API.md "Institutions" (plus licence renewal and
-deregistration), from a state in which the command is allowed.
+Each test runs once per regulator command on an institution (``tests.builders.routes``), from
+a state in which the command is allowed.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
 from uuid import UUID, uuid4
 
 from fastapi.testclient import TestClient
 
-if TYPE_CHECKING:
-    from conftest import Bureau, Command
+from tests.builders.bureau import Bureau
+from tests.builders.routes import RegulatorCommand
 
 Headers = dict[str, str]
 
 
 def test_the_district_regulator_records_the_command_and_gets_the_new_version_and_position(
-    command: Command, bureau: Bureau, client: TestClient, regulator_110108: Headers
+    command: RegulatorCommand, bureau: Bureau, client: TestClient, regulator_110108: Headers
 ) -> None:
     target = command.given(bureau)
     before = bureau.version(target.institution_id)
@@ -46,7 +45,7 @@ def test_the_district_regulator_records_the_command_and_gets_the_new_version_and
 
 
 def test_an_administrator_may_record_the_command_for_any_district(
-    command: Command, bureau: Bureau, client: TestClient, admin: Headers
+    command: RegulatorCommand, bureau: Bureau, client: TestClient, admin: Headers
 ) -> None:
     target = command.given(bureau)
 
@@ -57,7 +56,7 @@ def test_an_administrator_may_record_the_command_for_any_district(
 
 
 def test_the_command_is_recorded_when_if_match_names_the_current_version(
-    command: Command, bureau: Bureau, client: TestClient, regulator_110108: Headers
+    command: RegulatorCommand, bureau: Bureau, client: TestClient, regulator_110108: Headers
 ) -> None:
     target = command.given(bureau)
     current = bureau.version(target.institution_id)
@@ -69,7 +68,11 @@ def test_the_command_is_recorded_when_if_match_names_the_current_version(
 
 
 def test_a_command_made_on_a_stale_version_is_refused_and_records_nothing(
-    command: Command, bureau: Bureau, client: TestClient, regulator_110108: Headers, refused
+    command: RegulatorCommand,
+    bureau: Bureau,
+    client: TestClient,
+    regulator_110108: Headers,
+    refused,
 ) -> None:
     target = command.given(bureau)
     stale = bureau.version(target.institution_id) - 1
@@ -82,7 +85,11 @@ def test_a_command_made_on_a_stale_version_is_refused_and_records_nothing(
 
 
 def test_a_command_on_an_institution_nobody_registered_is_not_found(
-    command: Command, bureau: Bureau, client: TestClient, regulator_110108: Headers, refused
+    command: RegulatorCommand,
+    bureau: Bureau,
+    client: TestClient,
+    regulator_110108: Headers,
+    refused,
 ) -> None:
     target = command.given(bureau)
     unknown = replace(target, ids={**target.ids, "id": str(uuid4())})

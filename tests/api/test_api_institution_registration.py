@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from uuid import NAMESPACE_URL, uuid4, uuid5
 
 import pytest
 from fastapi.testclient import TestClient
 
 from registry.bootstrap import Services
-
-if TYPE_CHECKING:
-    from conftest import Bureau
+from tests.builders.bodies import registration
+from tests.builders.bureau import Bureau
+from tests.builders.codes import SIYUAN_CODE, XUHUI_CODE
 
 Headers = dict[str, str]
 
@@ -19,12 +19,12 @@ Headers = dict[str, str]
 def test_a_district_regulator_registers_an_institution_of_its_district(
     bureau: Bureau, client: TestClient, regulator_110108: Headers
 ) -> None:
-    answer = client.post("/v1/institutions", json=bureau.registration(), headers=regulator_110108)
+    answer = client.post("/v1/institutions", json=registration(), headers=regulator_110108)
 
     assert answer.status_code == 201, answer.text
     written = answer.json()
     assert written == {
-        "id": str(uuid5(NAMESPACE_URL, f"/institutions/{bureau.SIYUAN_CODE}")),
+        "id": str(uuid5(NAMESPACE_URL, f"/institutions/{SIYUAN_CODE}")),
         "version": 1,
         "position": bureau.head(),
     }
@@ -32,16 +32,16 @@ def test_a_district_regulator_registers_an_institution_of_its_district(
     view = client.get(f"/v1/institutions/{written['id']}", headers=regulator_110108).json()
     assert view["status"] == "registered"
     assert view["name"] == "北京思远教育科技有限公司"
-    assert view["credit_code"] == bureau.SIYUAN_CODE
+    assert view["credit_code"] == SIYUAN_CODE
     assert view["licence"] is None and view["supervision"] is None
 
 
 def test_an_administrator_registers_an_institution_of_any_district(
     bureau: Bureau, client: TestClient, admin: Headers
 ) -> None:
-    body = bureau.registration(
+    body = registration(
         name="上海徐汇启航艺术培训有限公司",
-        credit_code=bureau.XUHUI_CODE,
+        credit_code=XUHUI_CODE,
         district_code="310104",
         address="上海市徐汇区漕溪北路88号圣爱大厦5楼",
     )
@@ -54,7 +54,7 @@ def test_an_administrator_registers_an_institution_of_any_district(
 def test_an_online_institution_registers_with_its_icp_filing_number(
     bureau: Bureau, client: TestClient, regulator_110108: Headers
 ) -> None:
-    body = bureau.registration(
+    body = registration(
         name="北京云端书画在线教育科技有限公司",
         credit_code=bureau.new_credit_code(),
         delivery="online",
@@ -71,9 +71,9 @@ def test_an_online_institution_registers_with_its_icp_filing_number(
 def test_a_regulator_may_not_register_an_institution_outside_its_districts(
     bureau: Bureau, client: TestClient, regulator_110108: Headers, refused
 ) -> None:
-    body = bureau.registration(
+    body = registration(
         name="上海徐汇启航艺术培训有限公司",
-        credit_code=bureau.XUHUI_CODE,
+        credit_code=XUHUI_CODE,
         district_code="310104",
     )
 
@@ -90,7 +90,7 @@ def test_a_bank_feed_or_a_court_may_not_register_an_institution(
 ) -> None:
     with bureau.appends_nothing():
         answer = client.post(
-            "/v1/institutions", json=bureau.registration(), headers=request.getfixturevalue(role)
+            "/v1/institutions", json=registration(), headers=request.getfixturevalue(role)
         )
 
     refused(answer, 403)
@@ -98,7 +98,7 @@ def test_a_bank_feed_or_a_court_may_not_register_an_institution(
 
 def test_registering_without_a_key_is_refused(bureau: Bureau, client: TestClient, refused) -> None:
     with bureau.appends_nothing():
-        answer = client.post("/v1/institutions", json=bureau.registration())
+        answer = client.post("/v1/institutions", json=registration())
 
     refused(answer, 401)
 
@@ -109,7 +109,7 @@ def test_registering_with_an_unknown_key_is_refused(
     with bureau.appends_nothing():
         answer = client.post(
             "/v1/institutions",
-            json=bureau.registration(),
+            json=registration(),
             headers={"Authorization": "Bearer rk_feedface_guessed"},
         )
 
@@ -125,7 +125,7 @@ def test_registering_with_a_revoked_key_is_refused(
     with bureau.appends_nothing():
         answer = client.post(
             "/v1/institutions",
-            json=bureau.registration(),
+            json=registration(),
             headers={"Authorization": f"Bearer {secret}"},
         )
 
@@ -136,20 +136,20 @@ def test_a_credit_code_already_registered_is_refused_as_a_conflict(
     bureau: Bureau, client: TestClient, regulator_110108: Headers, refused
 ) -> None:
     institution_id = bureau.register()
-    again = bureau.registration(name="北京思远艺术培训学校", address="北京市海淀区学院路30号")
+    again = registration(name="北京思远艺术培训学校", address="北京市海淀区学院路30号")
 
     with bureau.appends_nothing(institution_id):
         answer = client.post("/v1/institutions", json=again, headers=regulator_110108)
 
     problem = refused(answer, 409)
-    assert bureau.SIYUAN_CODE in problem["detail"]
+    assert SIYUAN_CODE in problem["detail"]
 
 
 def test_a_credit_code_written_in_lower_case_is_the_same_credit_code(
     bureau: Bureau, client: TestClient, regulator_110108: Headers, refused
 ) -> None:
     institution_id = bureau.register()
-    again = bureau.registration(credit_code=bureau.SIYUAN_CODE.lower())
+    again = registration(credit_code=SIYUAN_CODE.lower())
 
     with bureau.appends_nothing(institution_id):
         answer = client.post("/v1/institutions", json=again, headers=regulator_110108)
@@ -168,7 +168,7 @@ def test_a_credit_code_that_fails_gb_32100_is_refused_by_the_check_rule(
     with bureau.appends_nothing():
         answer = client.post(
             "/v1/institutions",
-            json=bureau.registration(credit_code=credit_code),
+            json=registration(credit_code=credit_code),
             headers=regulator_110108,
         )
 
@@ -181,7 +181,7 @@ def test_a_district_code_that_is_no_division_code_is_refused(
 ) -> None:
     with bureau.appends_nothing():
         answer = client.post(
-            "/v1/institutions", json=bureau.registration(district_code="000108"), headers=admin
+            "/v1/institutions", json=registration(district_code="000108"), headers=admin
         )
 
     assert refused(answer, 422)["rule"] == "institution.district_code"
@@ -193,7 +193,7 @@ def test_an_online_institution_without_an_icp_filing_number_is_refused(
     with bureau.appends_nothing():
         answer = client.post(
             "/v1/institutions",
-            json=bureau.registration(delivery="online"),
+            json=registration(delivery="online"),
             headers=regulator_110108,
         )
 
@@ -206,7 +206,7 @@ def test_a_successor_of_an_institution_nobody_registered_is_not_found(
     with bureau.appends_nothing():
         answer = client.post(
             "/v1/institutions",
-            json=bureau.registration(successor_of=str(uuid4())),
+            json=registration(successor_of=str(uuid4())),
             headers=regulator_110108,
         )
 
@@ -214,17 +214,7 @@ def test_a_successor_of_an_institution_nobody_registered_is_not_found(
 
 
 def _without(field: str) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "name": "北京思远教育科技有限公司",
-        "credit_code": "91110108551385082Q",
-        "district_code": "110108",
-        "address": "北京市海淀区中关村大街27号",
-        "category": "non_academic",
-        "subjects": ["美术"],
-        "delivery": "offline",
-        "legal_form": "company",
-        "legal_representative": "李秀英",
-    }
+    body = registration(address="北京市海淀区中关村大街27号", subjects=["美术"])
     del body[field]
     return body
 

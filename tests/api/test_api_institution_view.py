@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from uuid import uuid4
 
 import eventsourcing.domain
@@ -17,9 +17,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from registry.domain.clock import SHANGHAI, today
-
-if TYPE_CHECKING:
-    from conftest import Bureau
+from tests.builders.bodies import SUSPENSION
+from tests.builders.bureau import Bureau
 
 Headers = dict[str, str]
 
@@ -170,7 +169,7 @@ def test_as_of_reads_what_was_recorded_by_that_day_not_the_dates_of_effect(
     next_week = (TODAY + timedelta(days=7)).isoformat()
     bureau.post(
         f"/v1/institutions/{institution_id}/suspension",
-        {**bureau.SUSPENSION, "effective_from": next_week},
+        {**SUSPENSION, "effective_from": next_week},
     )
 
     view = _get(client, regulator_110108, institution_id, as_of=TODAY.isoformat()).json()

@@ -2,33 +2,25 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 
-if TYPE_CHECKING:
-    from conftest import Bureau
-
-Headers = dict[str, str]
-
-
-def _post(client: TestClient, key: Headers, institution_id: str, what: str, body: Any) -> Any:
-    return client.post(f"/v1/institutions/{institution_id}/{what}", json=body, headers=key)
-
+from tests.builders.bodies import BANK_CUSTODY, LICENCE
+from tests.builders.bureau import Bureau
 
 # -- licences --------------------------------------------------------------------------------
 
 
 def test_a_licensed_institution_under_bank_custody_shows_both_in_the_regulator_view(
-    bureau: Bureau, client: TestClient, regulator_110108: Headers
+    bureau: Bureau,
 ) -> None:
     institution_id = bureau.legitimate()
 
-    view = client.get(f"/v1/institutions/{institution_id}", headers=regulator_110108).json()
+    view = bureau.view(institution_id)
 
     assert view["status"] == "licensed"
-    assert view["licence"]["licence_no"] == bureau.LICENCE["licence_no"]
+    assert view["licence"]["licence_no"] == LICENCE["licence_no"]
     assert view["licence"]["valid_to"] == "2027-08-31"
     assert view["supervision"]["mode"] == "bank_custody"
     assert view["supervision"]["bank"] == "中国工商银行北京海淀支行"
@@ -36,7 +28,7 @@ def test_a_licensed_institution_under_bank_custody_shows_both_in_the_regulator_v
 
 
 def test_an_academic_company_is_not_licensed_after_the_double_reduction_opinion(
-    bureau: Bureau, client: TestClient, regulator_110108: Headers, refused
+    bureau: Bureau, refused: Any
 ) -> None:
     institution_id = bureau.register(
         name="北京学而优教育科技有限公司",
@@ -46,37 +38,27 @@ def test_an_academic_company_is_not_licensed_after_the_double_reduction_opinion(
     )
 
     with bureau.appends_nothing(institution_id):
-        answer = _post(
-            client,
-            regulator_110108,
-            institution_id,
-            "licence",
-            {**bureau.LICENCE, "valid_from": "2021-07-25"},
-        )
+        answer = bureau.send(institution_id, "licence", {**LICENCE, "valid_from": "2021-07-25"})
 
     assert refused(answer, 422)["rule"] == "institution.academic_non_profit"
 
 
 def test_an_academic_licence_granted_before_the_double_reduction_opinion_is_entered_as_history(
-    bureau: Bureau, client: TestClient, regulator_110108: Headers
+    bureau: Bureau,
 ) -> None:
     institution_id = bureau.register(
         credit_code=bureau.new_credit_code(), category="academic", subjects=["语文"]
     )
 
-    answer = _post(
-        client,
-        regulator_110108,
-        institution_id,
-        "licence",
-        {**bureau.LICENCE, "valid_from": "2019-09-01", "valid_to": "2022-08-31"},
+    answer = bureau.send(
+        institution_id, "licence", {**LICENCE, "valid_from": "2019-09-01", "valid_to": "2022-08-31"}
     )
 
     assert answer.status_code == 200, answer.text
 
 
 def test_a_new_academic_non_profit_is_licensed_only_as_a_conversion_successor(
-    bureau: Bureau, client: TestClient, regulator_110108: Headers, refused
+    bureau: Bureau, refused: Any
 ) -> None:
     institution_id = bureau.register(
         name="北京市海淀区博雅学科培训学校",
@@ -87,73 +69,59 @@ def test_a_new_academic_non_profit_is_licensed_only_as_a_conversion_successor(
     )
 
     with bureau.appends_nothing(institution_id):
-        answer = _post(client, regulator_110108, institution_id, "licence", bureau.LICENCE)
+        answer = bureau.send(institution_id, "licence", LICENCE)
 
     assert refused(answer, 422)["rule"] == "institution.academic_no_new_licence"
 
 
-def test_a_licence_that_ends_before_it_begins_is_refused(
-    bureau: Bureau, client: TestClient, regulator_110108: Headers, refused
-) -> None:
+def test_a_licence_that_ends_before_it_begins_is_refused(bureau: Bureau, refused: Any) -> None:
     institution_id = bureau.register()
 
     with bureau.appends_nothing(institution_id):
-        answer = _post(
-            client,
-            regulator_110108,
+        answer = bureau.send(
             institution_id,
             "licence",
-            {**bureau.LICENCE, "valid_from": "2024-09-01", "valid_to": "2024-08-31"},
+            {**LICENCE, "valid_from": "2024-09-01", "valid_to": "2024-08-31"},
         )
 
     assert refused(answer, 422)["rule"] == "institution.licence_validity"
 
 
-def test_a_licensed_institution_is_not_licensed_a_second_time(
-    bureau: Bureau, client: TestClient, regulator_110108: Headers, refused
-) -> None:
+def test_a_licensed_institution_is_not_licensed_a_second_time(bureau: Bureau, refused: Any) -> None:
     institution_id = bureau.licensed()
 
     with bureau.appends_nothing(institution_id):
-        answer = _post(client, regulator_110108, institution_id, "licence", bureau.LICENCE)
+        answer = bureau.send(institution_id, "licence", LICENCE)
 
     assert refused(answer, 422)["rule"] == "institution.licence_state"
 
 
-def test_a_renewal_extends_the_licence_to_its_new_end(
-    bureau: Bureau, client: TestClient, regulator_110108: Headers
-) -> None:
+def test_a_renewal_extends_the_licence_to_its_new_end(bureau: Bureau) -> None:
     institution_id = bureau.licensed()
 
-    _post(client, regulator_110108, institution_id, "licence/renewal", {"valid_to": "2030-08-31"})
+    bureau.send(institution_id, "licence/renewal", {"valid_to": "2030-08-31"})
 
-    view = client.get(f"/v1/institutions/{institution_id}", headers=regulator_110108).json()
+    view = bureau.view(institution_id)
     assert view["licence"]["valid_to"] == "2030-08-31"
     assert view["licence"]["valid_from"] == "2024-09-01"
 
 
 def test_a_renewal_that_does_not_extend_the_licence_is_refused(
-    bureau: Bureau, client: TestClient, regulator_110108: Headers, refused
+    bureau: Bureau, refused: Any
 ) -> None:
     institution_id = bureau.licensed()
 
     with bureau.appends_nothing(institution_id):
-        answer = _post(
-            client, regulator_110108, institution_id, "licence/renewal", {"valid_to": "2026-08-31"}
-        )
+        answer = bureau.send(institution_id, "licence/renewal", {"valid_to": "2026-08-31"})
 
     assert refused(answer, 422)["rule"] == "institution.licence_validity"
 
 
-def test_an_institution_without_a_licence_has_none_to_renew(
-    bureau: Bureau, client: TestClient, regulator_110108: Headers, refused
-) -> None:
+def test_an_institution_without_a_licence_has_none_to_renew(bureau: Bureau, refused: Any) -> None:
     institution_id = bureau.register()
 
     with bureau.appends_nothing(institution_id):
-        answer = _post(
-            client, regulator_110108, institution_id, "licence/renewal", {"valid_to": "2030-08-31"}
-        )
+        answer = bureau.send(institution_id, "licence/renewal", {"valid_to": "2030-08-31"})
 
     assert refused(answer, 422)["rule"] == "institution.licence_state"
 
@@ -170,47 +138,35 @@ TEACHER = {
 
 
 def test_a_serving_school_teacher_may_not_be_filed_as_training_staff(
-    bureau: Bureau, client: TestClient, regulator_110108: Headers, refused
+    bureau: Bureau, refused: Any
 ) -> None:
     institution_id = bureau.licensed()
 
     with bureau.appends_nothing(institution_id):
-        answer = _post(
-            client,
-            regulator_110108,
-            institution_id,
-            "staff",
-            {**TEACHER, "serving_school_teacher": True},
-        )
+        answer = bureau.send(institution_id, "staff", {**TEACHER, "serving_school_teacher": True})
 
     assert refused(answer, 422)["rule"] == "staff.serving_school_teacher"
 
 
 def test_academic_training_staff_must_hold_a_teacher_qualification_certificate(
-    bureau: Bureau, client: TestClient, regulator_110108: Headers, refused
+    bureau: Bureau, refused: Any
 ) -> None:
     institution_id = bureau.academic_company()
 
     with bureau.appends_nothing(institution_id):
-        answer = _post(
-            client,
-            regulator_110108,
-            institution_id,
-            "staff",
-            {**TEACHER, "qualification": None, "certificate_no": None},
+        answer = bureau.send(
+            institution_id, "staff", {**TEACHER, "qualification": None, "certificate_no": None}
         )
 
     assert refused(answer, 422)["rule"] == "staff.teacher_certificate"
 
 
-def test_a_filed_staff_member_appears_in_the_regulator_view(
-    bureau: Bureau, client: TestClient, regulator_110108: Headers
-) -> None:
+def test_a_filed_staff_member_appears_in_the_regulator_view(bureau: Bureau) -> None:
     institution_id = bureau.academic_company()
 
-    _post(client, regulator_110108, institution_id, "staff", TEACHER)
+    bureau.send(institution_id, "staff", TEACHER)
 
-    view = client.get(f"/v1/institutions/{institution_id}", headers=regulator_110108).json()
+    view = bureau.view(institution_id)
     assert [s["name"] for s in view["staff"]] == ["陈静"]
 
 
@@ -218,48 +174,38 @@ def test_a_filed_staff_member_appears_in_the_regulator_view(
 
 
 def test_fund_supervision_is_set_up_only_for_a_licensed_institution(
-    bureau: Bureau, client: TestClient, regulator_110108: Headers, refused
+    bureau: Bureau, refused: Any
 ) -> None:
     institution_id = bureau.register()
 
     with bureau.appends_nothing(institution_id):
-        answer = _post(client, regulator_110108, institution_id, "supervision", bureau.BANK_CUSTODY)
+        answer = bureau.send(institution_id, "supervision", BANK_CUSTODY)
 
     assert refused(answer, 422)["rule"] == "supervision.licence_required"
 
 
-def test_a_risk_reserve_states_the_amount_deposited(
-    bureau: Bureau, client: TestClient, regulator_110108: Headers, refused
-) -> None:
+def test_a_risk_reserve_states_the_amount_deposited(bureau: Bureau, refused: Any) -> None:
     institution_id = bureau.licensed()
 
     with bureau.appends_nothing(institution_id):
-        answer = _post(
-            client,
-            regulator_110108,
-            institution_id,
-            "supervision",
-            {**bureau.BANK_CUSTODY, "mode": "risk_reserve"},
+        answer = bureau.send(
+            institution_id, "supervision", {**BANK_CUSTODY, "mode": "risk_reserve"}
         )
 
     assert refused(answer, 422)["rule"] == "supervision.reserve_amount"
 
 
-def test_a_risk_reserve_in_fen_is_recorded(
-    bureau: Bureau, client: TestClient, regulator_110108: Headers
-) -> None:
+def test_a_risk_reserve_in_fen_is_recorded(bureau: Bureau) -> None:
     institution_id = bureau.licensed()
 
-    answer = _post(
-        client,
-        regulator_110108,
+    answer = bureau.send(
         institution_id,
         "supervision",
-        {**bureau.BANK_CUSTODY, "mode": "risk_reserve", "reserve_fen": 20_000_000},
+        {**BANK_CUSTODY, "mode": "risk_reserve", "reserve_fen": 20_000_000},
     )
 
     assert answer.status_code == 200, answer.text
-    view = client.get(f"/v1/institutions/{institution_id}", headers=regulator_110108).json()
+    view = bureau.view(institution_id)
     assert view["supervision"]["reserve_fen"] == 20_000_000
 
 
@@ -269,17 +215,15 @@ def test_a_risk_reserve_in_fen_is_recorded(
     ids=["negative fen", "fen as a float", "a fraction of a fen", "fen as a string", "a boolean"],
 )
 def test_a_reserve_that_is_not_a_whole_number_of_fen_is_refused(
-    reserve_fen: Any, bureau: Bureau, client: TestClient, regulator_110108: Headers, refused
+    reserve_fen: Any, bureau: Bureau, refused: Any
 ) -> None:
     institution_id = bureau.licensed()
 
     with bureau.appends_nothing(institution_id):
-        answer = _post(
-            client,
-            regulator_110108,
+        answer = bureau.send(
             institution_id,
             "supervision",
-            {**bureau.BANK_CUSTODY, "mode": "risk_reserve", "reserve_fen": reserve_fen},
+            {**BANK_CUSTODY, "mode": "risk_reserve", "reserve_fen": reserve_fen},
         )
 
     problem = refused(answer, 422)

@@ -2,29 +2,32 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-if TYPE_CHECKING:
-    from conftest import Bureau, Command, Target
+from tests.builders.bodies import SUSPENSION, registration
+from tests.builders.bureau import Bureau
+from tests.builders.routes import RegulatorCommand, Target
 
 Headers = dict[str, str]
 
 
-def _without_a_required_field(command: Command, target: Target) -> tuple[dict[str, Any], str]:
+def _without_a_required_field(
+    command: RegulatorCommand, target: Target
+) -> tuple[dict[str, Any], str]:
     body = command.body_for(target)
     del body[command.required]
     return body, command.required
 
 
-def _with_a_wrong_type(command: Command, target: Target) -> tuple[dict[str, Any], str]:
+def _with_a_wrong_type(command: RegulatorCommand, target: Target) -> tuple[dict[str, Any], str]:
     name, value = command.wrong_type
     return {**command.body_for(target), name: value}, name
 
 
-def _with_an_unknown_field(command: Command, target: Target) -> tuple[dict[str, Any], str]:
+def _with_an_unknown_field(command: RegulatorCommand, target: Target) -> tuple[dict[str, Any], str]:
     return {**command.body_for(target), "remarks": "经办人：张科长"}, "remarks"
 
 
@@ -37,7 +40,7 @@ MALFORMED = {
 
 @pytest.mark.parametrize("malformation", MALFORMED)
 def test_a_malformed_body_is_refused_naming_the_field_and_records_nothing(
-    command: Command,
+    command: RegulatorCommand,
     malformation: str,
     bureau: Bureau,
     client: TestClient,
@@ -55,7 +58,11 @@ def test_a_malformed_body_is_refused_naming_the_field_and_records_nothing(
 
 
 def test_a_body_that_is_not_json_is_refused_and_records_nothing(
-    command: Command, bureau: Bureau, client: TestClient, regulator_110108: Headers, refused
+    command: RegulatorCommand,
+    bureau: Bureau,
+    client: TestClient,
+    regulator_110108: Headers,
+    refused,
 ) -> None:
     target = command.given(bureau)
 
@@ -98,7 +105,7 @@ def test_text_longer_than_the_register_keeps_is_refused(
     with bureau.appends_nothing(institution_id):
         answer = client.post(
             f"/v1/institutions/{institution_id}/suspension",
-            json={**bureau.SUSPENSION, "decision_no": "海" * 101},
+            json={**SUSPENSION, "decision_no": "海" * 101},
             headers=regulator_110108,
         )
 
@@ -114,7 +121,7 @@ def test_an_impossible_calendar_date_is_refused(
     with bureau.appends_nothing(institution_id):
         answer = client.post(
             f"/v1/institutions/{institution_id}/suspension",
-            json={**bureau.SUSPENSION, "effective_from": "2025-02-30"},
+            json={**SUSPENSION, "effective_from": "2025-02-30"},
             headers=regulator_110108,
         )
 
@@ -137,10 +144,10 @@ def test_a_name_with_a_control_character_is_refused_and_the_read_models_keep_run
     institution_id = bureau.licensed()
 
     with bureau.appends_nothing():
-        answer = client.post("/v1/institutions", json=bureau.registration(name=text), headers=admin)
+        answer = client.post("/v1/institutions", json=registration(name=text), headers=admin)
     suspended = client.post(
         f"/v1/institutions/{institution_id}/suspension",
-        json={**bureau.SUSPENSION, "reason": f"经查{text}"},
+        json={**SUSPENSION, "reason": f"经查{text}"},
         headers=admin,
     )
 

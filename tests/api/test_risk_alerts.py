@@ -1,4 +1,4 @@
-"""GET /v1/risk-alerts: what a district's regulators watch (API.md, Views for regulators).
+"""GET /v1/risk-alerts: what a district's regulators watch, read by district, level and status.
 
 A regulator reads the alerts of its own districts only, admins read every district; feeds and
 courts are refused. Filters by district, level, status and institution, newest first, paged.
@@ -7,7 +7,7 @@ courts are refused. Filters by district, level, status and institution, newest f
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import httpx
 import pytest
@@ -15,9 +15,9 @@ from fastapi.testclient import TestClient
 
 from registry.bootstrap import Services
 from registry.domain.principal import SYSTEM
-
-if TYPE_CHECKING:
-    from conftest import Bureau
+from tests.builders.bodies import ABNORMAL_CESSATION
+from tests.builders.bureau import Bureau
+from tests.builders.codes import XUHUI_CODE
 
 Headers = dict[str, str]
 
@@ -36,8 +36,7 @@ ITEM_FIELDS = {
     "district_code",
     "subject",
 }
-ABNORMAL = {"kind": "abnormal", "ceased_on": "2025-01-15", "reason": "门店关闭，负责人失联"}
-# The conftest licence runs to 2027-08-31: on this day it has 47 days left.
+# The bureau's licence (``bodies.LICENCE``) runs to 2027-08-31: on this day it has 47 days left.
 WITHIN_SIXTY_DAYS = date(2027, 7, 15)
 
 
@@ -55,7 +54,7 @@ def items(client: TestClient, key: Headers, **params: Any) -> list[dict[str, Any
 def abnormal_closure(bureau: Bureau) -> tuple[str, int]:
     """A legitimate school of 海淀区 ceases abnormally (跑路); its id and the log position."""
     school = bureau.legitimate()
-    ceased = bureau.post(f"/v1/institutions/{school}/cessation", ABNORMAL)
+    ceased = bureau.decide(school, "cessation", ABNORMAL_CESSATION)
     return school, int(ceased["position"])
 
 
@@ -109,6 +108,7 @@ def test_a_regulator_of_another_district_neither_sees_nor_may_ask_for_them(
 
 def test_alerts_are_filtered_by_district_level_status_and_institution(
     bureau: Bureau,
+    xuhui_bureau: Bureau,
     client: TestClient,
     services: Services,
     admin: Headers,
@@ -122,14 +122,14 @@ def test_alerts_are_filtered_by_district_level_status_and_institution(
     renewed = bureau.legitimate(
         name="北京市海淀区新芽艺术培训学校有限公司", credit_code=bureau.new_credit_code()
     )
-    xuhui = type(bureau)(client, services, regulator_310104).legitimate(
+    xuhui = xuhui_bureau.legitimate(
         name="上海市徐汇区启航艺术培训学校有限公司",
-        credit_code=bureau.XUHUI_CODE,
+        credit_code=XUHUI_CODE,
         district_code="310104",
         address="上海市徐汇区漕溪北路88号",
     )
     review(services, WITHIN_SIXTY_DAYS)
-    upto = bureau.post(f"/v1/institutions/{renewed}/licence/renewal", {"valid_to": "2030-08-31"})
+    upto = bureau.decide(renewed, "licence/renewal", {"valid_to": "2030-08-31"})
 
     def ids(key: Headers, **params: Any) -> set[str]:
         return {
