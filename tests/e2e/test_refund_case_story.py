@@ -1,4 +1,4 @@
-"""A family's refund, from the contract to the closed case, through the API alone (DESIGN.md §4).
+"""A family's refund, from the contract to the closed case, through the API alone.
 
 王丽娟 buys a spring art course at 北京思远教育科技有限公司 (海淀区): 48 paid + 4 gift lessons,
 4,320.00 yuan paid into the custody account. After 20 lessons the school closes abnormally
@@ -18,7 +18,6 @@ import zipfile
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
 import pytest
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
@@ -26,16 +25,21 @@ from pypdf import PdfReader
 from api.app import create_app
 from registry.bootstrap import Services
 from registry.settings import Settings
+from tests.builders.answers import answered
+from tests.builders.bodies import (
+    BANK_CUSTODY,
+    LICENCE,
+    PAYMENT,
+    complaint,
+    contract_body,
+    registration,
+)
+from tests.builders.principals import bearer
 
 Headers = dict[str, str]
 
 POOLED_FEN = 265_846  # 4,320.00 − 20 × 4,320.00 / 52
 PAID_FIRST_FEN = 252_000  # 4,320.00 − 20 × 90.00
-
-
-def key(services: Services, role: str, districts: list[str], name: str) -> Headers:
-    _, secret = services.keys.create(role, districts, name)
-    return {"Authorization": f"Bearer {secret}"}
 
 
 @pytest.fixture
@@ -44,18 +48,12 @@ def client(settings: Settings, services: Services) -> Iterator[TestClient]:
         yield test_client
 
 
-def answered(answer: httpx.Response, status: int = 200) -> dict[str, Any]:
-    assert answer.status_code == status, answer.text
-    body: dict[str, Any] = answer.json()
-    return body
-
-
 def test_a_family_is_refunded_after_the_school_closes_mediation_fails_and_the_court_judges(
     client: TestClient, services: Services
 ) -> None:
-    bureau = key(services, "regulator", ["110108"], "北京市海淀区教育委员会")
-    bank = key(services, "feed", ["110108"], "中国工商银行北京海淀支行资金监管接口")
-    court = key(services, "court", [], "北京市海淀区人民法院")
+    bureau = bearer(services, "regulator", ["110108"], "北京市海淀区教育委员会")
+    bank = bearer(services, "feed", ["110108"], "中国工商银行北京海淀支行资金监管接口")
+    court = bearer(services, "court", [], "北京市海淀区人民法院")
 
     def post(path: str, body: dict[str, Any], by: Headers, status: int = 200) -> dict[str, Any]:
         return answered(client.post(path, json=body, headers=by), status)
@@ -64,61 +62,12 @@ def test_a_family_is_refunded_after_the_school_closes_mediation_fails_and_the_co
         return answered(client.get(path, headers=by))
 
     # The school is registered, licensed and under bank custody.
-    school = post(
-        "/v1/institutions",
-        {
-            "name": "北京思远教育科技有限公司",
-            "credit_code": "91110108551385082Q",
-            "district_code": "110108",
-            "address": "北京市海淀区中关村大街27号中关村大厦3层",
-            "category": "non_academic",
-            "subjects": ["美术"],
-            "delivery": "offline",
-            "legal_form": "company",
-            "legal_representative": "李秀英",
-        },
-        bureau,
-        201,
-    )["id"]
-    post(
-        f"/v1/institutions/{school}/licence",
-        {
-            "licence_no": "教民111010870001234号",
-            "approving_authority": "北京市海淀区教育委员会",
-            "valid_from": "2024-09-01",
-            "valid_to": "2027-08-31",
-        },
-        bureau,
-    )
-    post(
-        f"/v1/institutions/{school}/supervision",
-        {
-            "mode": "bank_custody",
-            "bank": "中国工商银行北京海淀支行",
-            "account_no": "0200004509200123456",
-            "agreement_no": "HDJW-ZJJG-2024-0187",
-        },
-        bureau,
-    )
+    school = post("/v1/institutions", registration(subjects=["美术"]), bureau, 201)["id"]
+    post(f"/v1/institutions/{school}/licence", LICENCE, bureau)
+    post(f"/v1/institutions/{school}/supervision", BANK_CUSTODY, bureau)
 
     # The bank reports the contract and the fees: 48 + 4 lessons, 4,320.00 yuan in two charges.
-    contract = post(
-        "/v1/contracts",
-        {
-            "institution_id": school,
-            "pupil_ref": "pupil-2026-0417",
-            "guardian_name": "王丽娟",
-            "guardian_phone": "13911112222",
-            "course": "少儿美术基础班（春季）",
-            "paid_lessons": 48,
-            "gift_lessons": 4,
-            "price_per_lesson_fen": 9_000,
-            "start_date": "2026-03-02",
-            "end_date": "2026-05-31",
-        },
-        bank,
-        201,
-    )["id"]
+    contract = post("/v1/contracts", contract_body(school), bank, 201)["id"]
     for paid_at, until in (
         ("2026-03-01T10:00:00+08:00", "2026-04-15"),
         ("2026-03-20T10:00:00+08:00", "2026-05-31"),
@@ -126,10 +75,9 @@ def test_a_family_is_refunded_after_the_school_closes_mediation_fails_and_the_co
         post(
             f"/v1/contracts/{contract}/payments",
             {
+                **PAYMENT,
                 "amount_fen": 216_000,
                 "paid_at": paid_at,
-                "channel": "微信支付",
-                "into_supervised_account": True,
                 "lessons_covered": 24,
                 "covers_until": until,
             },
@@ -167,19 +115,12 @@ def test_a_family_is_refunded_after_the_school_closes_mediation_fails_and_the_co
     assert release.status_code == 422, release.text
 
     # The mother's complaint opens a case; the contract is now disputed, and in one case only.
-    complaint = {
-        "institution_id": school,
-        "contract_ids": [contract],
-        "claimant_name": "王丽娟",
-        "claimant_phone": "13911112222",
-        "source": "complaint",
-        "claim_fen": 300_000,
-    }
-    case_id = post("/v1/refund-cases", complaint, bureau, 201)["id"]
+    claim = complaint(school, [contract])
+    case_id = post("/v1/refund-cases", claim, bureau, 201)["id"]
     case = f"/v1/refund-cases/{case_id}"
     assert get(case, bureau)["status"] == "opened"
     assert get(f"/v1/contracts/{contract}", bureau)["disputed"] is True
-    second = client.post("/v1/refund-cases", json=complaint, headers=bureau)
+    second = client.post("/v1/refund-cases", json=claim, headers=bureau)
     assert answered(second, 422)["rule"] == "refund_case.one_open_per_contract"
 
     # Her evidence: the contract, identified by its SHA-256.
