@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
+from api import observability
 from api.errors import install_error_handlers
 from api.openapi import install_openapi
 from api.public_cache import PublicCache
 from api.routes import (
+    admin_keys,
     contracts,
     health,
     institutions,
@@ -35,7 +36,6 @@ def create_app(
     With ``run_projector`` the projector runs in this process; without it another process
     (``registry project``) keeps the read models up to date.
     """
-    logging.basicConfig(level=settings.log_level)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -64,6 +64,7 @@ def create_app(
     # Public reads answered from memory while the read models stay where they were.
     app.add_middleware(PublicCache, positions=lambda app: app.state.services.projector.positions)
     app.include_router(health.router)
+    app.include_router(admin_keys.router)
     app.include_router(institutions.router)
     app.include_router(contracts.router)
     app.include_router(refund_cases.router)
@@ -72,4 +73,6 @@ def create_app(
     app.include_router(integrity.router)
     web.install(app)
     install_openapi(app)
+    # Outermost: /metrics, request ids and the one log line per request see every request.
+    observability.install(app, settings.log_level, settings.log_format)
     return app

@@ -8,6 +8,7 @@ import anyio
 from fastapi import Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from api.observability import remember_key
 from registry.domain.principal import Principal
 
 # Declares the scheme in the OpenAPI document, on every operation that needs a key; the key
@@ -45,4 +46,5 @@ async def authenticate(
     )
     if principal is None:
         principal = await anyio.to_thread.run_sync(principal_of, request)
+    remember_key(request, principal.id)
     return principal

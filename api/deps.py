@@ -97,14 +97,22 @@ class Writer:
     ) -> JSONResponse:
         """Run ``command`` (which ``body`` asked for) with the caller's If-Match."""
         registry = self.services.registry
-        return self.run(
-            body,
-            lambda: registry.execute(
-                self.principal, command, expected_version=self.expected_version
-            ),
-            status_code=status_code,
-            shape=shape,
-        )
+        metrics = getattr(self.request.app.state, "metrics", None)
+
+        def run() -> WriteResult:
+            try:
+                result = registry.execute(
+                    self.principal, command, expected_version=self.expected_version
+                )
+            except Exception as e:
+                if metrics is not None:
+                    metrics.command(type(command).__name__, e)
+                raise
+            if metrics is not None:
+                metrics.command(type(command).__name__, None)
+            return result
+
+        return self.run(body, run, status_code=status_code, shape=shape)
 
     @staticmethod
     def _answer(code: int, payload: dict[str, Any], replayed: bool) -> JSONResponse:

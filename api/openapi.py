@@ -95,7 +95,7 @@ def refusals(path: str, method: str, operation: dict[str, Any]) -> dict[str, dic
     secured = bool(operation.get("security"))
     params = {p["name"] for p in operation.get("parameters", [])}
     has_body = "requestBody" in operation
-    write = secured and method in WRITE_METHODS
+    write = secured and method in WRITE_METHODS and has_body
     found: dict[str, dict[str, Any]] = {}
     if secured:
         found["401"] = _problem(
@@ -109,7 +109,7 @@ def refusals(path: str, method: str, operation: dict[str, Any]) -> dict[str, dic
             "A conflict with the current state: already registered, or a stale If-Match.",
             _ref("Problem"),
         )
-    if write and has_body:
+    if write:
         found["422"] = _problem(
             "A rule refuses the command (``rule`` names it), or the body is malformed "
             "(``errors`` names the fields); the same Idempotency-Key with another body too.",

@@ -79,6 +79,10 @@ def serve(
         host=settings.host if host is None else host,
         port=settings.port if port is None else port,
         log_level=settings.log_level.lower(),
+        # The API logs each request itself (with its request id and key id, without the
+        # query string); in JSON, uvicorn's own lines go through the same JSON handler.
+        access_log=False,
+        log_config=None if settings.log_format == "json" else uvicorn.config.LOGGING_CONFIG,
     )
 
 

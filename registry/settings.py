@@ -19,6 +19,8 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # ``json``: one JSON object per log line, with the request id and the key id.
+    log_format: Literal["text", "json"] = "text"
     # How long a read with ?consistent_after= waits for the projections, in seconds.
     consistency_timeout: float = 2.0
     # The Ed25519 private key that signs checkpoints and case files (PEM, created mode 0600 on

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import BaseModel
+
 from api.schemas import contracts as c
 from api.schemas import institutions as i
 from api.schemas import refund_cases as r
 from api.schemas.common import Body
+from api.schemas.keys import KeyCreate
 
 INSTITUTION = "7c1f5b1e-2f4a-5d7e-9a41-3f1c2b8d6e01"
 CONTRACT = "0e3d2c1b-4a59-4b6c-8d7e-9f0a1b2c3d4e"
@@ -154,9 +157,24 @@ EXAMPLES: dict[type[Body], dict[str, Any]] = {
 }
 
 
+# Bodies that are no command of the registry.
+OTHER_EXAMPLES: dict[type[BaseModel], dict[str, Any]] = {
+    KeyCreate: {
+        "role": "regulator",
+        "districts": ["110108"],
+        "name": "北京市海淀区教育委员会 监管科",
+        "expires_in_days": 90,
+    },
+}
+
+
 def example_of(schema_name: str) -> dict[str, Any] | None:
     """The example of the body whose OpenAPI component is ``schema_name``."""
-    for body, example in EXAMPLES.items():
+    bodies: list[tuple[type[BaseModel], dict[str, Any]]] = [
+        *EXAMPLES.items(),
+        *OTHER_EXAMPLES.items(),
+    ]
+    for body, example in bodies:
         if body.__name__ == schema_name:
             return example
     return None

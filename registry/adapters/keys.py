@@ -17,6 +17,8 @@ from registry.domain.principal import Principal
 
 ISSUABLE_ROLES = ("regulator", "feed", "court", "admin")
 DISTRICT_SCOPED_ROLES = ("regulator", "feed")
+# Seconds between two writes of a key's last-used time.
+LAST_USED_RESOLUTION = 60.0
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,8 @@ class KeyInfo:
     districts: tuple[str, ...]
     created_at: datetime
     revoked_at: datetime | None
+    expires_at: datetime | None = None
+    last_used_at: datetime | None = None
 
 
 def _hash(secret: str) -> str:
@@ -51,8 +55,16 @@ class KeyStore:
         self.cache_seconds = cache_seconds
         self._checked: dict[str, tuple[float, Principal]] = {}
 
-    def create(self, role: str, districts: list[str], name: str) -> tuple[KeyInfo, str]:
-        """Issue a key; the secret is returned once and never stored."""
+    def create(
+        self,
+        role: str,
+        districts: list[str],
+        name: str,
+        expires_at: datetime | None = None,
+        secret: tuple[str, str] | None = None,
+    ) -> tuple[KeyInfo, str]:
+        """Issue a key, valid until ``expires_at`` if given; the secret is returned once and
+        never stored. ``secret`` (id, secret) is for keys derived elsewhere (the demo's)."""
         if role not in ISSUABLE_ROLES:
             raise InvalidInput(f"role must be one of {', '.join(ISSUABLE_ROLES)}", "role")
         bad = [d for d in districts if not is_district_code(d)]
@@ -60,8 +72,13 @@ class KeyStore:
             raise InvalidInput(f"not 6-digit district codes: {', '.join(bad)}", "district")
         if role in DISTRICT_SCOPED_ROLES and not districts:
             raise InvalidInput(f"a {role} key needs at least one --district", "district")
-        key_id = secrets.token_hex(8)
-        secret = f"rk_{key_id}_{secrets.token_urlsafe(32)}"
+        if expires_at is not None and expires_at <= datetime.now(UTC):
+            raise InvalidInput("a key must expire in the future", "expires_at")
+        if secret is None:
+            key_id = secrets.token_hex(8)
+            secret_text = f"rk_{key_id}_{secrets.token_urlsafe(32)}"
+        else:
+            key_id, secret_text = secret
         info = KeyInfo(
             id=key_id,
             name=name or f"{role} key",
@@ -69,6 +86,7 @@ class KeyStore:
             districts=tuple(dict.fromkeys(districts)),
             created_at=datetime.now(UTC),
             revoked_at=None,
+            expires_at=expires_at,
         )
         with self.engine.begin() as conn:
             conn.execute(
@@ -77,11 +95,12 @@ class KeyStore:
                     name=info.name,
                     role=info.role,
                     districts=list(info.districts),
-                    key_hash=_hash(secret),
+                    key_hash=_hash(secret_text),
                     created_at=info.created_at,
+                    expires_at=expires_at,
                 )
             )
-        return info, secret
+        return info, secret_text
 
     def list(self) -> list[KeyInfo]:
         with self.engine.connect() as conn:
@@ -94,9 +113,17 @@ class KeyStore:
                     districts=tuple(r["districts"]),
                     created_at=r["created_at"],
                     revoked_at=r["revoked_at"],
+                    expires_at=r["expires_at"],
+                    last_used_at=r["last_used_at"],
                 )
                 for r in rows
             ]
+
+    def get(self, key_id: str) -> KeyInfo:
+        found = [k for k in self.list() if k.id == key_id]
+        if not found:
+            raise NotFound(f"no key {key_id}")
+        return found[0]
 
     def revoke(self, key_id: str) -> None:
         with self.engine.begin() as conn:
@@ -137,10 +164,34 @@ class KeyStore:
         if row is None or row["revoked_at"] is not None:
             self._checked.pop(key_hash, None)
             raise Unauthenticated("the API key is unknown or revoked")
+        now_utc = datetime.now(UTC)
+        expires_at = _utc(row["expires_at"])
+        if expires_at is not None and expires_at <= now_utc:
+            self._checked.pop(key_hash, None)
+            raise Unauthenticated("the API key has expired")
+        self._touch(row["id"], _utc(row["last_used_at"]), now_utc)
         principal = Principal(
             id=row["id"], role=row["role"], districts=tuple(row["districts"]), name=row["name"]
         )
         if len(self._checked) >= self.CACHE_SIZE:
             self._checked.clear()
-        self._checked[key_hash] = (now + self.cache_seconds, principal)
+        # Never remembered past its expiry.
+        until = now + self.cache_seconds
+        if expires_at is not None:
+            until = min(until, now + (expires_at - now_utc).total_seconds())
+        self._checked[key_hash] = (until, principal)
         return principal
+
+    def _touch(self, key_id: str, last_used: datetime | None, now: datetime) -> None:
+        """Record when the key was last used, to the minute (one write a minute at most)."""
+        if last_used is not None and (now - last_used).total_seconds() < LAST_USED_RESOLUTION:
+            return
+        with self.engine.begin() as conn:
+            conn.execute(update(api_keys).where(api_keys.c.id == key_id).values(last_used_at=now))
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    """A stored time as an aware UTC time (SQLite gives it back without its zone)."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=UTC)

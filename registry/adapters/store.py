@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     create_engine,
     event,
+    inspect,
 )
 
 from registry.settings import Settings
@@ -36,6 +37,9 @@ api_keys = Table(
     Column("key_hash", String(64), nullable=False, unique=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("revoked_at", DateTime(timezone=True)),
+    # Added later: a database made before has them added by ``create_tables``.
+    Column("expires_at", DateTime(timezone=True)),
+    Column("last_used_at", DateTime(timezone=True)),
 )
 
 idempotency_records = Table(
@@ -86,3 +90,16 @@ def create_db_engine(settings: Settings) -> Engine:
 
 def create_tables(engine: Engine) -> None:
     metadata.create_all(engine)
+    add_missing_columns(engine, api_keys)
+
+
+def add_missing_columns(engine: Engine, table: Table) -> None:
+    """Add the nullable columns a table gained since the database was made."""
+    present = {c["name"] for c in inspect(engine).get_columns(table.name)}
+    missing = [c for c in table.columns if c.name not in present]
+    if not missing:
+        return
+    with engine.begin() as conn:
+        for column in missing:
+            kind = column.type.compile(engine.dialect)
+            conn.exec_driver_sql(f"ALTER TABLE {table.name} ADD COLUMN {column.name} {kind}")

@@ -12,6 +12,7 @@ import httpx
 import registry.client.transport as transport
 from registry.client.models import (
     Answer,
+    ApiKey,
     Event,
     Institution,
     InstitutionListItem,
@@ -241,3 +242,29 @@ class RegistryClient:
 
     def health(self) -> Answer:
         return Answer.model_validate(self.get("/health"))
+
+    # -- keys (admin) ------------------------------------------------------------------------
+
+    def create_key(
+        self,
+        role: str,
+        districts: list[str] | None = None,
+        name: str = "",
+        expires_in_days: int | None = None,
+    ) -> ApiKey:
+        """Issue a key; its ``secret`` is in this answer only."""
+        body: dict[str, Any] = {"role": role, "districts": districts or [], "name": name}
+        if expires_in_days is not None:
+            body["expires_in_days"] = expires_in_days
+        return ApiKey.model_validate(
+            transport.answer(self.send("POST", "/v1/admin/keys", json=body))
+        )
+
+    def keys(self) -> list[ApiKey]:
+        """Every key ever issued (never a secret)."""
+        return [ApiKey.model_validate(k) for k in self.get("/v1/admin/keys")["items"]]
+
+    def revoke_key(self, key_id: str) -> ApiKey:
+        return ApiKey.model_validate(
+            transport.answer(self.send("DELETE", f"/v1/admin/keys/{key_id}"))
+        )

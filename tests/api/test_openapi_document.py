@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.openapi import rendered
 from api.schemas.common import Body
-from api.schemas.examples import EXAMPLES
+from api.schemas.examples import EXAMPLES, OTHER_EXAMPLES
 from registry.settings import Settings
 
 DOCUMENT = Path(__file__).resolve().parents[2] / "docs" / "openapi.json"
@@ -75,7 +75,7 @@ def test_every_refusal_is_documented_as_problem_json(document: dict[str, Any]) -
             assert {"401", "403"} <= refusals.keys(), f"{method} {path}"
         if "{" in path:
             assert "404" in refusals, f"{method} {path}"
-        if operation.get("security") and method in ("post", "delete"):
+        if operation.get("security") and "requestBody" in operation:
             assert {"409", "422"} <= refusals.keys(), f"{method} {path}"
             rule = refusals["422"]["content"][PROBLEM_JSON]["schema"]["oneOf"][0]
             assert rule == {"$ref": "#/components/schemas/RuleViolationProblem"}
@@ -107,7 +107,7 @@ def test_closed_lists_are_published_as_enumerations(document: dict[str, Any]) ->
 def test_every_request_body_carries_an_example_its_schema_accepts(
     document: dict[str, Any],
 ) -> None:
-    bodies = {cls.__name__: cls for cls in EXAMPLES}
+    bodies = {cls.__name__: cls for cls in [*EXAMPLES, *OTHER_EXAMPLES]}
     for path, method, operation in operations(document):
         if "requestBody" not in operation:
             continue
