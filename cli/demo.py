@@ -2,13 +2,16 @@
 
 Without ``--institutions`` it loads the three dozen demo institutions through the registry's
 commands. Running it again on the same database adds nothing: the first demo institution's
-credit code is already registered, so the registry refuses it (Conflict) and only fresh keys
-are printed. With ``--institutions N`` it loads (or resumes loading) N generated institutions,
+credit code is already registered, so the registry refuses it (Conflict) and only the demo's
+keys are printed again (the same ones: they derive from the signing key). With
+``--institutions N`` it loads (or resumes loading) N generated institutions,
 freezes the contracts of those that absconded, projects the log and reports the time taken.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -18,6 +21,7 @@ import typer
 from sqlalchemy import func, select
 
 from cli.common import OPERATOR, open_services, pad, redacted
+from registry.adapters.signing import SigningKey
 from registry.bootstrap import Services
 from registry.demo import scale_load
 from registry.demo.bureau import Bureau, yuan
@@ -125,17 +129,19 @@ def summarise(
 def how_to_try(
     services: Services, settings: Settings, institutions: list[DemoInstitution], echo: Echo
 ) -> None:
-    """Fresh keys (shown only now) and commands to look at the demo data with."""
-    _, admin = services.keys.create("admin", [], "demo admin")
-    _, regulator = services.keys.create("regulator", [REGULATOR_DISTRICT], "海淀区教委 (demo)")
+    """The demo's keys (the same on every run) and commands to look at the demo data with."""
+    admin = demo_key(services, settings, "admin", [], "demo admin")
+    regulator = demo_key(services, settings, "regulator", [REGULATOR_DISTRICT], "海淀区教委 (demo)")
+    court = demo_key(services, settings, "court", [], "海淀区人民法院 (demo)")
     example = next(
         i for i in institutions if i.district.code == REGULATOR_DISTRICT and i.story == "suspended"
     )
     base = f"http://{settings.host}:{settings.port}"
     code = example.registration["credit_code"]
-    echo("\nAPI keys, shown only now (the registry keeps only their hashes):")
+    echo("\nAPI keys of the demo (the same on every run; revoke them before going live):")
     echo(f"  admin, every district:        {admin}")
     echo(f"  regulator of 110108 海淀区:   {regulator}")
+    echo(f"  court, every district:        {court}")
     echo("\nTry it: start the server (with the same REGISTRY_* settings)")
     echo("  registry serve")
     echo("then, in another terminal:")
@@ -147,6 +153,26 @@ def how_to_try(
     echo("or read the register from here:")
     echo(f"  registry institutions show {code}      # {example.name}")
     echo(f"  registry institutions events {code}")
+
+
+def demo_key(
+    services: Services, settings: Settings, role: str, districts: list[str], name: str
+) -> str:
+    """The demo's key for ``role``: derived from the registry's signing key (an Ed25519
+    signature is deterministic), so a second run prints the same key without any secret being
+    stored; created on the first run. A revoked demo key is reported, not re-issued."""
+    signed = SigningKey.open(settings.signing_key_path()).sign(
+        f"registry demo key {role} {','.join(districts)}".encode()
+    )
+    digest = hashlib.sha256(signed).digest()
+    key_id = f"demo{digest[:6].hex()}"
+    secret = f"rk_{key_id}_{base64.urlsafe_b64encode(digest[6:]).decode().rstrip('=')}"
+    known = {k.id: k for k in services.keys.list()}.get(key_id)
+    if known is None:
+        services.keys.create(role, districts, name, secret=(key_id, secret))
+    elif known.revoked_at is not None:
+        return f"(revoked; issue another with `registry keys create --role {role}`)"
+    return secret
 
 
 # -- registry demo --institutions N: the national-scale register -----------------------------------

@@ -81,7 +81,14 @@ def test_the_demo_has_an_overdue_order_a_completed_conversion_and_the_operator_a
     assert {e.actor["id"] for e in events} == {"cli-operator"}
 
 
-def test_running_the_demo_twice_adds_nothing_and_prints_fresh_keys_that_work(
+def keys_printed(output: str) -> dict[str, str]:
+    return {
+        who: next(ln for ln in output.splitlines() if who in ln).split()[-1]
+        for who in ("admin, every district", "regulator of 110108", "court, every district")
+    }
+
+
+def test_running_the_demo_twice_adds_nothing_and_prints_the_same_keys_a_court_key_too(
     cli: CommandLine, loaded: Result
 ) -> None:
     first = demo()[0]
@@ -93,10 +100,12 @@ def test_running_the_demo_twice_adds_nothing_and_prints_fresh_keys_that_work(
     assert "already loaded" in again.stdout
     services = cli.services()
     assert services.registry.institution(OPERATOR, first.id)["version"] == version
-    assert len(services.keys.list()) == 4
-    line = next(ln for ln in again.stdout.splitlines() if "regulator of 110108" in ln)
-    principal = services.keys.authenticate(line.split()[-1])
+    assert len(services.keys.list()) == 3
+    keys = keys_printed(again.stdout)
+    assert keys == keys_printed(loaded.stdout)
+    principal = services.keys.authenticate(keys["regulator of 110108"])
     assert (principal.role, principal.districts) == ("regulator", ("110108",))
+    assert services.keys.authenticate(keys["court, every district"]).role == "court"
 
 
 def test_a_demo_institution_as_of_a_day_before_the_demo_was_loaded_is_not_found(
