@@ -21,11 +21,26 @@ def services() -> dict[str, Any]:
     return compose["services"]
 
 
+def _env_file(name: str) -> dict[str, str]:
+    """An env file the compose file names, as the example committed beside it gives it."""
+    path = ROOT / f"{name}.example"
+    assert path.is_file(), f"{name} is named by docker-compose.yml but {path.name} is missing"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return dict(line.split("=", 1) for line in lines if line.strip() and not line.startswith("#"))
+
+
 def _environment(service: dict[str, Any]) -> dict[str, str]:
+    """The service's environment: its env files, then its own ``environment``."""
+    files = service.get("env_file") or []
+    found: dict[str, str] = {}
+    for name in [files] if isinstance(files, str) else files:
+        found.update(_env_file(name))
     env = service.get("environment") or {}
     if isinstance(env, list):
-        return dict(item.split("=", 1) for item in env)
-    return {key: str(value) for key, value in env.items()}
+        found.update(item.split("=", 1) for item in env)
+    else:
+        found.update({key: str(value) for key, value in env.items()})
+    return found
 
 
 def _command(service: dict[str, Any]) -> list[str]:
@@ -72,13 +87,33 @@ def test_compose_defines_the_database_the_api_and_the_projector(services: dict[s
     assert {"db", "api", "projector"} <= services.keys()
 
 
-def test_the_api_and_projector_are_built_from_the_directory_holding_the_dockerfile(
+def test_one_image_is_built_from_the_dockerfile_and_the_projector_runs_it_too(
     services: dict[str, Any],
 ) -> None:
-    for name in ("api", "projector"):
-        context = ROOT / _build_context(services[name])
-        assert context.resolve() == ROOT
-        assert (context / "Dockerfile").is_file()
+    context = ROOT / _build_context(services["api"])
+    assert context.resolve() == ROOT
+    assert (context / "Dockerfile").is_file()
+    assert "build" not in services["projector"]
+    assert services["projector"]["image"] == services["api"]["image"]
+    assert services["projector"]["pull_policy"] == "never"
+
+
+def test_the_api_is_healthy_only_when_health_answers_and_everything_restarts(
+    services: dict[str, Any],
+) -> None:
+    check = " ".join(services["api"]["healthcheck"]["test"])
+    assert "http://127.0.0.1:8000/health" in check
+    assert services["projector"]["depends_on"]["api"]["condition"] == "service_healthy"
+    for name, service in services.items():
+        assert service.get("restart") in ("unless-stopped", "always"), name
+
+
+def test_no_password_is_written_in_the_compose_file() -> None:
+    compose = (ROOT / "docker-compose.yml").read_text(encoding="utf-8")
+    example = _env_file("registry.env")
+    assert "PASSWORD:" not in compose and "PASSWORD=" not in compose
+    assert example["POSTGRES_PASSWORD"] not in compose
+    assert "registry.env" in (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
 
 
 def test_the_api_serves_on_the_port_the_image_exposes_and_compose_publishes(
