@@ -130,6 +130,8 @@ class PenaltyDecision(Body):
         Field(
             min_length=1,
             max_length=10,
+            description="kinds from the national catalogue (教育部令第53号); the rule pack in "
+            "force may allow fewer, and refuses any other kind with the rule `penalty.kind`",
             json_schema_extra={"items": {"type": "string", "enum": list(get_args(PenaltyKind))}},
         ),
     ]
