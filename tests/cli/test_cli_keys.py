@@ -78,3 +78,24 @@ def test_revoking_a_key_nobody_issued_is_refused_in_one_line(cli: CommandLine) -
     message = cli.refused(cli("keys", "revoke", "0123456789abcdef"))
 
     assert "0123456789abcdef" in message
+
+
+def test_a_key_issued_to_expire_says_when_and_the_list_shows_its_expiry_and_last_use(
+    cli: CommandLine,
+) -> None:
+    result = cli("keys", "create", "--role", "court", "--expires-in", "90d")
+    secret = cli.last_line(result)
+    assert "expires:   never" not in result.stdout and "expires:" in result.stdout
+    cli.services().keys.authenticate(secret)
+
+    listed = cli("keys", "list")
+    header = listed.stdout.splitlines()[0].split()
+    assert header[-4:] == ["EXPIRES", "LAST", "USED", "REVOKED"]
+    assert secret not in listed.stdout
+
+
+@pytest.mark.parametrize("period", ["0d", "90x", "forever", "20y"])
+def test_an_expiry_that_is_not_a_period_is_a_usage_error(cli: CommandLine, period: str) -> None:
+    result = cli("keys", "create", "--role", "court", "--expires-in", period)
+    assert result.exit_code == 2, result.output
+    assert cli.services().keys.list() == []
