@@ -10,6 +10,7 @@ import typer
 
 from cli.common import OPERATOR, local_time, open_services
 from cli.institutions import PAGE, compact
+from cli.remote import ServerOption, remote_client
 
 app = typer.Typer(help="Read a training contract's ledger and its events.", no_args_is_help=True)
 
@@ -27,10 +28,15 @@ def show(
         str, typer.Option(help="Unconsumed amount by 'pooled' (default) or 'paid_first'.")
     ] = "pooled",
     as_json: Annotated[bool, typer.Option("--json", help="The whole ledger as JSON.")] = False,
+    server: ServerOption = None,
 ) -> None:
     """The ledger: paid, consumed, released, refunded, what is still owed, and the breaches."""
-    with open_services() as services:
-        view = services.registry.contract(OPERATOR, contract_id, method)
+    if server is not None:
+        with remote_client(server) as client:
+            view = client.contract(contract_id, method=method).model_dump(mode="json")
+    else:
+        with open_services() as services:
+            view = services.registry.contract(OPERATOR, contract_id, method)
     if as_json:
         typer.echo(json.dumps(view, ensure_ascii=False, indent=2, default=str))
         return
@@ -61,8 +67,18 @@ def show(
 
 
 @app.command("ledger")
-def ledger(contract_id: ContractId) -> None:
+def ledger(contract_id: ContractId, server: ServerOption = None) -> None:
     """Every event of the contract, in order: position, version, type, time, actor, data."""
+    if server is not None:
+        with remote_client(server) as client:
+            for event in client.contract_events(contract_id):
+                typer.echo(
+                    f"{event.position:>8}  v{event.version:<4} {event.type:<30} "
+                    f"{local_time(event.recorded_at)}  "
+                    f"{event.actor.get('id', '?')}/{event.actor.get('role', '?')}  "
+                    f"{compact(event.data)}"
+                )
+        return
     with open_services() as services:
         after = 0
         while True:

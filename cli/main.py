@@ -17,6 +17,7 @@ from typer.core import TyperGroup
 
 from cli import contracts, imports, institutions, integrity, keys, projections
 from cli.common import OPERATOR, CliError, load_settings, open_services
+from cli.remote import ServerOption
 from registry.domain.errors import RegistryError, RuleViolation
 
 
@@ -118,6 +119,7 @@ def export_case(
             min=1, help="Export the case as the log stood at this position (default: now)."
         ),
     ] = None,
+    server: ServerOption = None,
 ) -> None:
     """Write a refund case's court case file (ZIP: index.pdf, ledger.csv, events.json, manifest).
 
@@ -126,8 +128,15 @@ def export_case(
     """
     if not out.parent.is_dir():  # checked first: an export is recorded on the case
         raise CliError(f"no directory {out.parent} to write the case file into")
-    with open_services() as services:
-        archive, manifest, _ = services.registry.export_case_file(OPERATOR, case_id, position)
+    if server is not None:
+        from cli.remote import remote_client
+
+        with remote_client(server) as client:
+            archive, sha256, at = client.case_file(case_id, position=position)
+        manifest = {"position": at, "manifest_sha256": sha256}
+    else:
+        with open_services() as services:
+            archive, manifest, _ = services.registry.export_case_file(OPERATOR, case_id, position)
     partial = out.with_name(out.name + ".partial")
     try:
         partial.write_bytes(archive)

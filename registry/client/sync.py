@@ -224,8 +224,28 @@ class RegistryClient:
     close_refund_case = _Write(k.CloseRefundCase)
     withdraw_refund_case = _Write(k.WithdrawRefundCase)
 
-    def contract(self, contract_id: Any) -> Answer:
-        return Answer.model_validate(self.get(f"/v1/contracts/{contract_id}"))
+    def contract(self, contract_id: Any, *, method: str | None = None) -> Answer:
+        """A contract's ledger figures (unconsumed by ``pooled`` or ``paid_first``)."""
+        return Answer.model_validate(self.get(f"/v1/contracts/{contract_id}", method=method))
+
+    def contract_events(self, contract_id: Any) -> Iterator[Event]:
+        for item in self.pages(f"/v1/contracts/{contract_id}/ledger", limit=500):
+            yield Event.model_validate(item)
+
+    def case_file(self, case_id: Any, *, position: int | None = None) -> tuple[bytes, str, int]:
+        """The court case file (ZIP), its manifest's SHA-256 and the position it reflects."""
+        response = self.send(
+            "GET",
+            f"/v1/refund-cases/{case_id}/case-file",
+            params=transport.params(position=position),
+        )
+        if not response.is_success:
+            transport.answer(response)
+        return (
+            response.content,
+            response.headers["x-manifest-sha256"],
+            int(response.headers["x-registry-position"]),
+        )
 
     def refund_case(self, case_id: Any) -> Answer:
         return Answer.model_validate(self.get(f"/v1/refund-cases/{case_id}"))

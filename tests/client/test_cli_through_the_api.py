@@ -58,3 +58,78 @@ def test_a_refusal_of_the_api_ends_the_command_in_one_line(server: Server) -> No
     assert err.strip().startswith("error: ") and len(err.strip().splitlines()) == 1
     status, _, err = run(server, "", "institutions", "list")
     assert status == 1 and "REGISTRY_API_KEY" in err
+
+
+def test_a_contract_and_a_court_case_file_are_read_through_the_api(
+    server: Server, tmp_path: Path
+) -> None:
+    import uuid
+    import zipfile
+    from datetime import timedelta
+
+    from registry.client import RegistryClient
+    from registry.domain.commands.cases import AssessRefundCase, OpenRefundCase
+    from registry.domain.commands.contracts import SignContract
+    from registry.domain.commands.institutions import EstablishFundSupervision, IssueLicence
+    from tests.client.test_client_end_to_end import TODAY, registration
+
+    regulator = server.key("regulator", ["110108"], "海淀")
+    bureau = RegistryClient(server.url, regulator)
+    iid = uuid.UUID(bureau.register_institution(registration(7)).id)
+    bureau.issue_licence(
+        IssueLicence(
+            institution_id=iid,
+            licence_no="教民7号",
+            approving_authority="海淀区教委",
+            valid_from=TODAY - timedelta(days=30),
+            valid_to=TODAY + timedelta(days=300),
+        )
+    )
+    bureau.establish_fund_supervision(
+        EstablishFundSupervision(
+            institution_id=iid,
+            mode="bank_custody",
+            bank="工商银行",
+            account_no="0200000000007",
+            agreement_no="JG-7",
+        )
+    )
+    feed = RegistryClient(server.url, server.key("feed", ["110108"], "工行"))
+    contract = feed.sign_contract(
+        SignContract(
+            institution_id=iid,
+            pupil_ref="P-7",
+            guardian_name="张某",
+            guardian_phone="13800000000",
+            course="美术",
+            paid_lessons=10,
+            price_per_lesson_fen=10000,
+            start_date=TODAY,
+            end_date=TODAY + timedelta(days=90),
+        )
+    )
+    case = bureau.open_refund_case(
+        OpenRefundCase(
+            institution_id=iid,
+            contract_ids=[uuid.UUID(contract.id)],
+            claimant_name="张某",
+            claimant_phone="13800000000",
+            source="complaint",
+            claim_fen=50000,
+        )
+    )
+
+    bureau.assess_refund_case(AssessRefundCase(case_id=uuid.UUID(case.id)))
+
+    status, out, _ = run(server, regulator, "contracts", "show", contract.id)
+    assert status == 0, out
+    assert "contract   " + contract.id in out and "paid" in out
+    status, out, _ = run(server, regulator, "contracts", "ledger", contract.id)
+    assert status == 0 and "ContractSigned" in out
+
+    court = server.key("court", [], "海淀区人民法院")
+    archive = tmp_path / "case.zip"
+    status, out, err = run(server, court, "export-case", case.id, "--out", str(archive))
+    assert status == 0, out + err
+    assert "manifest sha256" in out
+    assert "index.pdf" in zipfile.ZipFile(archive).namelist()
