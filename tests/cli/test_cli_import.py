@@ -96,7 +96,7 @@ def test_a_thousand_rows_with_three_bad_ones_import_997_and_name_the_bad_lines(
     assert institutions(cli) == 997
 
     again = cli("import", "institutions", str(path))
-    assert "added 0, completed 0, already present 997, refused 3" in again.stdout
+    assert "added 0, completed 0, already present 997, refused 3" in again.stdout, again.output
     assert institutions(cli) == 997
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 import uuid
 
 import httpx
@@ -59,6 +60,10 @@ def test_metrics_count_requests_commands_and_show_the_log_and_projections(server
     assert written.id not in text, "routes are templates, never paths with ids"
 
 
+def logged_lines(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
+    return [r for r in caplog.records if r.name == "registry.http"]
+
+
 def test_each_request_is_logged_once_with_its_request_id_and_key_id_and_no_secret(
     server: Server, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -73,9 +78,13 @@ def test_each_request_is_logged_once_with_its_request_id_and_key_id_and_no_secre
             },
             headers={"Authorization": f"Bearer {secret}", "X-Request-ID": "req-42"},
         )
-    assert answer.status_code == 201, answer.text
+        assert answer.status_code == 201, answer.text
+        # The line is written once the answer has gone out: wait for it a moment.
+        deadline = time.monotonic() + 5
+        while not logged_lines(caplog) and time.monotonic() < deadline:
+            time.sleep(0.02)
     assert answer.headers["x-request-id"] == "req-42"
-    lines = [r for r in caplog.records if r.name == "registry.http"]
+    lines = logged_lines(caplog)
     assert len(lines) == 1
     record = lines[0]
     assert record.request_id == "req-42"  # type: ignore[attr-defined]
