@@ -10,7 +10,14 @@ from typing import Any, Generic, Protocol, TypeVar
 import httpx
 
 import registry.client.transport as transport
-from registry.client.models import Answer, Event, Institution, InstitutionListItem, Written
+from registry.client.models import (
+    Answer,
+    ApiKey,
+    Event,
+    Institution,
+    InstitutionListItem,
+    Written,
+)
 from registry.client.routes import request_of
 from registry.domain.commands import Command
 from registry.domain.commands import cases as k
@@ -182,11 +189,58 @@ class AsyncRegistryClient:
         ):
             yield InstitutionListItem.model_validate(item)
 
-    async def contract(self, contract_id: Any) -> Answer:
-        return Answer.model_validate(await self.get(f"/v1/contracts/{contract_id}"))
+    async def contract(self, contract_id: Any, *, method: str | None = None) -> Answer:
+        return Answer.model_validate(await self.get(f"/v1/contracts/{contract_id}", method=method))
 
     async def refund_case(self, case_id: Any) -> Answer:
         return Answer.model_validate(await self.get(f"/v1/refund-cases/{case_id}"))
 
     async def health(self) -> Answer:
         return Answer.model_validate(await self.get("/health"))
+
+    async def contract_events(self, contract_id: Any) -> AsyncIterator[Event]:
+        async for item in self.pages(f"/v1/contracts/{contract_id}/ledger", limit=500):
+            yield Event.model_validate(item)
+
+    async def risk_alerts(
+        self, *, consistent_after: int | None = None, **filters: Any
+    ) -> AsyncIterator[Answer]:
+        async for item in self.pages(
+            "/v1/risk-alerts",
+            consistent_after=self.policy.consistent_after(consistent_after),
+            **filters,
+        ):
+            yield Answer.model_validate(item)
+
+    async def case_file(
+        self, case_id: Any, *, position: int | None = None
+    ) -> tuple[bytes, str, int]:
+        path = f"/v1/refund-cases/{case_id}/case-file"
+        response = await self.send("GET", path, params=transport.params(position=position))
+        if not response.is_success:
+            transport.answer(response)
+        return (
+            response.content,
+            response.headers["x-manifest-sha256"],
+            int(response.headers["x-registry-position"]),
+        )
+
+    async def create_key(
+        self,
+        role: str,
+        districts: list[str] | None = None,
+        name: str = "",
+        expires_in_days: int | None = None,
+    ) -> ApiKey:
+        body: dict[str, Any] = {"role": role, "districts": districts or [], "name": name}
+        if expires_in_days is not None:
+            body["expires_in_days"] = expires_in_days
+        response = await self.send("POST", "/v1/admin/keys", json=body)
+        return ApiKey.model_validate(transport.answer(response))
+
+    async def keys(self) -> list[ApiKey]:
+        return [ApiKey.model_validate(k) for k in (await self.get("/v1/admin/keys"))["items"]]
+
+    async def revoke_key(self, key_id: str) -> ApiKey:
+        response = await self.send("DELETE", f"/v1/admin/keys/{key_id}")
+        return ApiKey.model_validate(transport.answer(response))

@@ -205,3 +205,25 @@ def test_the_asynchronous_client_does_the_same_over_the_same_api(server: Server)
 
     seen, listed = asyncio.run(session())
     assert listed == [seen]
+
+
+def test_the_two_clients_offer_the_same_operations() -> None:
+    def operations(cls: type) -> set[str]:
+        return {n for n in dir(cls) if not n.startswith("_")} - {"close", "aclose"}
+
+    assert operations(RegistryClient) == operations(AsyncRegistryClient)
+
+
+def test_an_administrator_handles_keys_with_the_asynchronous_client(server: Server) -> None:
+    key = server.key("admin", [], "教育部")
+
+    async def session() -> tuple[str, str | None]:
+        async with AsyncRegistryClient(server.url, key) as admin:
+            issued = await admin.create_key("court", [], "法院", expires_in_days=30)
+            revoked = await admin.revoke_key(issued.id)
+            listed = {k.id for k in await admin.keys()}
+            assert issued.id in listed
+            return issued.id, revoked.revoked_at and revoked.revoked_at.isoformat()
+
+    key_id, revoked_at = asyncio.run(session())
+    assert key_id and revoked_at
