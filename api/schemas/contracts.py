@@ -44,6 +44,7 @@ class PaymentReport(Body):
     into_supervised_account: bool
     lessons_covered: Count | None = None
     covers_until: date | None = None
+    gift_lessons: Count | None = None
 
 
 class ConsumptionReport(Body):
@@ -120,9 +121,11 @@ class ContractDetail(BaseModel):
     refunded_fen: int
     consumed_value_fen: int
     unconsumed_fen: int
+    releasable_fen: dict[str, Any]
     escrow_balance_fen: int
     disputed: bool
     method: Literal["pooled", "paid_first"]
+    blocks: list[dict[str, Any]]
     worksheet: dict[str, Any]
     payments: list[dict[str, Any]]
     transfers: list[dict[str, Any]]

@@ -8,6 +8,14 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 
+class Block(BaseModel):
+    """What one charge bought: lessons consume the blocks in the order paid."""
+
+    amount_fen: int
+    paid_lessons: int
+    gift_lessons: int
+
+
 class ContractFigures(BaseModel):
     contract_id: str
     status: str
@@ -19,6 +27,7 @@ class ContractFigures(BaseModel):
     unconsumed_fen: int
     escrow_balance_fen: int
     coverage_ratio: float | None
+    blocks: list[Block]
 
 
 class RefundTracking(BaseModel):
@@ -29,6 +38,8 @@ class RefundTracking(BaseModel):
     refunded_fen: int
     unconsumed_fen: int
     escrow_balance_fen: int
+    # The risk reserve deposited under fund supervision: coverage counts it with the escrow.
+    reserve_fen: int
     coverage_ratio: float | None
     open_contracts: int
     open_refund_cases: int

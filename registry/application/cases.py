@@ -88,10 +88,7 @@ def handlers(store: EventStore) -> dict[type[Any], Handler[Any]]:
             m: sum((t.assess(m).unconsumed_fen for t in contracts), Fraction(0)) for m in METHODS
         }
         alternatives = {m: max(0, round_fen(total) - costs) for m, total in totals.items()}
-        worksheets = [
-            {"contract_id": str(t.id), **t.assess(c.method).worksheet(t.ledger())}
-            for t in contracts
-        ]
+        worksheets = [{"contract_id": str(t.id), **t.worksheet(c.method)} for t in contracts]
         case.record_assessment(
             amount_fen=alternatives[c.method],
             paid_less_refunded_fen=sum(t.paid_fen - t.refunded_fen for t in contracts),

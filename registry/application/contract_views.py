@@ -25,8 +25,10 @@ GUARDIAN_READERS = ("feed", "admin", "court")
 
 
 def contract_figures(contract: TrainingContract, method: str = POOLED) -> dict[str, Any]:
-    """The ledger figures of a contract with its terms (guardian details included)."""
+    """The ledger figures of a contract with its terms (guardian details included), every
+    derived figure by ``method``; the blocks each charge bought are in the worksheet."""
     assessment = contract.assess(method)
+    worksheet = contract.worksheet(method)
     return {
         "id": str(contract.id),
         **contract.terms,
@@ -38,11 +40,15 @@ def contract_figures(contract: TrainingContract, method: str = POOLED) -> dict[s
         "consumed_lessons": contract.consumed_lessons,
         "released_fen": contract.released_fen,
         "refunded_fen": contract.refunded_fen,
-        "consumed_value_fen": round_fen(contract.consumed_value_fen),
+        "consumed_value_fen": round_fen(assessment.consumed_value_fen),
         "unconsumed_fen": assessment.unconsumed_rounded,
+        # What may still be released: the value of the lessons taught less what was (the
+        # release refusal itself reads it by POOLED).
+        "releasable_fen": worksheet["releasable_fen"],
         "escrow_balance_fen": contract.escrow_balance_fen,
         "method": method,
-        "worksheet": assessment.worksheet(contract.ledger()),
+        "blocks": worksheet["blocks"],
+        "worksheet": worksheet,
         "payments": list(contract.payments),
         "transfers": list(contract.transfers),
         "breaches": [dict(b) for b in contract.breaches],

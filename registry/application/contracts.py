@@ -86,6 +86,7 @@ def handlers(store: EventStore) -> dict[type[Any], Handler[Any]]:
             channel=c.channel,
             into_supervised_account=c.into_supervised_account,
             lessons_covered=c.lessons_covered,
+            gift_lessons=c.gift_lessons,
             covers_until=c.covers_until,
             institution={"status": inst.status, "supervision": inst.supervision},
             actor=ctx.actor,

@@ -250,6 +250,9 @@ def _worksheet(sheet: dict[str, Any]) -> Grid:
     pooled = sheet["method"] == "pooled"
     unit_formula = "实付 ÷ (N + G)" if pooled else "实付 ÷ N"
     consumed_formula = "min(C, N + G) × 单价" if pooled else "min(C, N) × 单价"
+    if len(sheet.get("blocks", [])) > 1:
+        unit_formula = "当前缴费: " + unit_formula
+        consumed_formula = "Σ 各笔缴费 " + consumed_formula
 
     def exact(step: dict[str, Any]) -> tuple[str, str]:
         return step["exact"], yuan(step["fen"])
@@ -280,6 +283,26 @@ def _worksheet(sheet: dict[str, Any]) -> Grid:
         ],
         (0.25, 0.37, 0.20, 0.18),
         numeric=frozenset({2, 3}),
+    )
+
+
+def _charge_blocks(sheet: dict[str, Any]) -> Grid:
+    """What each charge bought and what was consumed of it (assessments from before charges
+    were blocks have none)."""
+    return Grid(
+        ("缴费 Charge", "N + G", "已消 C", "单价 Unit (exact fen)", "已消课金额 Consumed (元)"),
+        [
+            (
+                f"{i}. {yuan(b['amount_fen'])}",
+                f"{b['paid_lessons']} + {b['gift_lessons']}",
+                str(b["consumed_lessons"]),
+                b["unit_fen"]["exact"],
+                yuan(b["consumed_value_fen"]["fen"]),
+            )
+            for i, b in enumerate(sheet.get("blocks", []), start=1)
+        ],
+        (0.22, 0.14, 0.12, 0.27, 0.25),
+        numeric=frozenset({2, 4}),
     )
 
 
@@ -318,6 +341,11 @@ def amount_claimed(bundle: dict[str, Any]) -> Section:
             ),
             _worksheet(sheet),
         ]
+        if sheet.get("blocks"):
+            blocks += [
+                Para("每笔缴费购买的课时，按缴费顺序消课 Lessons consume the charges in order"),
+                _charge_blocks(sheet),
+            ]
     chosen = assessment["method"]
     blocks += [
         Para("各计算方法结果 Alternative methods", "subhead"),

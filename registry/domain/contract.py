@@ -19,6 +19,7 @@ from registry.domain.contract_checks import Breach, lesson_breaches, payment_bre
 from registry.domain.contract_ledger import ContractTerms, PrepaidLedger
 from registry.domain.errors import InvalidInput
 from registry.domain.rules import DEFAULT_RULE_PACK, RulePack, refuse_unless, require_positive
+from registry.domain.unconsumed import derived_gift_lessons
 from registry.domain.vocabulary import Actor, ContractStatus
 
 CLOSED = (ContractStatus.COMPLETED, ContractStatus.TERMINATED)
@@ -175,14 +176,25 @@ class TrainingContract(PrepaidLedger, Aggregate):
         covers_until: date | None,
         institution: dict[str, Any],
         actor: Actor,
+        gift_lessons: int | None = None,
         pack: RulePack = DEFAULT_RULE_PACK,
     ) -> None:
-        """A bank or platform reports prepaid fees collected (预收费); breaches are flagged."""
+        """A bank or platform reports prepaid fees collected (预收费); breaches are flagged.
+
+        The charge buys a block of lessons: the paid and gift lessons it names, else
+        ⌈amount ÷ price⌉ paid lessons and the contract's gift lessons pro rata.
+        """
         require_positive(amount_fen, "amount_fen")
         if lessons_covered is not None:
             require_positive(lessons_covered, "lessons_covered")
+        refuse_unless(
+            gift_lessons is None or gift_lessons >= 0,
+            rules.AMOUNT_POSITIVE,
+            "gift_lessons cannot be negative",
+        )
         self._refuse_if_closed()
         covered = lessons_covered or math.ceil(amount_fen / self.terms["price_per_lesson_fen"])
+        gifts = self._gifts_of(covered) if gift_lessons is None else gift_lessons
         breaches = payment_breaches(
             amount_fen=amount_fen,
             paid_at=paid_at,
@@ -201,9 +213,16 @@ class TrainingContract(PrepaidLedger, Aggregate):
             into_supervised_account=into_supervised_account,
             lessons_covered=covered,
             covers_until=covers_until.isoformat() if covers_until else None,
+            gift_lessons=gifts,
             actor=actor,
         )
         self._flag(breaches, pack, actor)
+
+    def _gifts_of(self, covered: int) -> int:
+        """The gift lessons of a charge buying ``covered`` paid lessons that names none."""
+        return derived_gift_lessons(
+            self.paid_lessons, self.gift_lessons, self.lessons_charged, covered
+        )
 
     @event(PrepaidFeeCollected)
     def _fee_collected(
@@ -216,7 +235,9 @@ class TrainingContract(PrepaidLedger, Aggregate):
         lessons_covered: int,
         covers_until: str | None,
         actor: Actor,
+        gift_lessons: int | None = None,
     ) -> None:
+        gifts = self._gifts_of(lessons_covered) if gift_lessons is None else gift_lessons
         self.paid_fen += amount_fen
         self.lessons_charged += lessons_covered
         if self.status == ContractStatus.SIGNED:
@@ -229,6 +250,7 @@ class TrainingContract(PrepaidLedger, Aggregate):
                 "channel": channel,
                 "into_supervised_account": into_supervised_account,
                 "lessons_covered": lessons_covered,
+                "gift_lessons": gifts,
                 "covers_until": covers_until,
             }
         )

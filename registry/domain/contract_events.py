@@ -43,7 +43,14 @@ class ComplianceBreachDetected(Aggregate.Event):
 
 
 class PrepaidFeeCollected(Aggregate.Event):
-    """The institution collected prepaid fees (预收费), into the supervised account or not."""
+    """The institution collected prepaid fees (预收费), into the supervised account or not.
+
+    The charge buys a block of ``lessons_covered`` paid and ``gift_lessons`` gift lessons.
+    Version 2 added ``gift_lessons``; a charge stored before has none named (``None``), and
+    its gift lessons are derived from the contract's terms as for a charge that names none.
+    """
+
+    class_version = 2
 
     payment_id: str
     amount_fen: int
@@ -53,6 +60,11 @@ class PrepaidFeeCollected(Aggregate.Event):
     lessons_covered: int
     covers_until: str | None
     actor: Actor
+    gift_lessons: int | None
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, object]) -> None:
+        state["gift_lessons"] = None
 
 
 class LessonsConsumed(Aggregate.Event):

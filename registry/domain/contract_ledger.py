@@ -12,7 +12,7 @@ from typing import Any, TypedDict
 
 from registry.domain import rules
 from registry.domain.rules import refuse_unless
-from registry.domain.unconsumed import POOLED, Assessment, Ledger, assess
+from registry.domain.unconsumed import POOLED, Assessment, Block, Ledger, assess
 from registry.domain.vocabulary import ContractStatus
 
 
@@ -53,17 +53,27 @@ class PrepaidLedger:
     def gift_lessons(self) -> int:
         return self.terms["gift_lessons"]
 
+    @property
+    def blocks(self) -> tuple[Block, ...]:
+        """What each charge bought, in the order paid: lessons consume them in that order."""
+        return tuple(
+            Block(p["amount_fen"], p["lessons_covered"], p["gift_lessons"]) for p in self.payments
+        )
+
     def ledger(self) -> Ledger:
         return Ledger(
-            paid_fen=self.paid_fen,
+            blocks=self.blocks,
             refunded_fen=self.refunded_fen,
-            paid_lessons=self.paid_lessons,
-            gift_lessons=self.gift_lessons,
             consumed_lessons=self.consumed_lessons,
         )
 
     def assess(self, method: str = POOLED, irreversible_costs_fen: int = 0) -> Assessment:
         return assess(self.ledger(), method, irreversible_costs_fen)
+
+    def worksheet(self, method: str = POOLED, irreversible_costs_fen: int = 0) -> dict[str, Any]:
+        """Each step of the figures by ``method``, block by block."""
+        assessment = self.assess(method, irreversible_costs_fen)
+        return assessment.worksheet(self.ledger(), self.released_fen)
 
     @property
     def consumed_value_fen(self) -> Fraction:
@@ -100,6 +110,7 @@ class PrepaidLedger:
         )
 
     def refuse_release_beyond_taught(self, amount_fen: int) -> None:
+        """Releases are bounded by the (POOLED) value of the lessons taught, block by block."""
         refuse_unless(
             self.released_fen + amount_fen <= self.consumed_value_fen,
             rules.RELEASE_WITHIN_CONSUMED,

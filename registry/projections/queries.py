@@ -60,6 +60,13 @@ def risk_alert_item(row: Any) -> dict[str, Any]:
     }
 
 
+def _still_owing(row: dict[str, Any]) -> bool:
+    """Open, or terminated while something is still owed (until refunded or transferred)."""
+    if row["status"] == "terminated":
+        return bool(row["unconsumed_fen"])
+    return bool(row["status"] != "completed")
+
+
 class ReadModels(PublicQueries):
     """Every query of the read models: the public register's, and the regulators' below."""
 
@@ -75,17 +82,28 @@ class ReadModels(PublicQueries):
                     select(c).where(c.c.institution_id == institution_id).order_by(c.c.contract_id)
                 ).mappings()
             ]
+            reserve = (
+                conn.execute(
+                    select(risk.institutions.c.reserve_fen).where(
+                        risk.institutions.c.institution_id == institution_id
+                    )
+                ).scalar()
+                or 0
+            )
         figures = ("collected_fen", "consumed_value_fen", "released_fen", "refunded_fen")
         totals = {k: sum(r[k] for r in rows) for k in figures}
-        open_rows = [r for r in rows if r["status"] not in ("completed", "terminated")]
+        # A terminated contract still owes its unconsumed fees until refunded or transferred.
+        open_rows = [r for r in rows if _still_owing(r)]
         unconsumed = sum(r["unconsumed_fen"] for r in open_rows)
         escrow = sum(r["escrow_balance_fen"] for r in rows)
+        held = escrow + reserve
         return {
             "institution_id": institution_id,
             **totals,
             "unconsumed_fen": unconsumed,
             "escrow_balance_fen": escrow,
-            "coverage_ratio": round(escrow / unconsumed, 4) if unconsumed else None,
+            "reserve_fen": reserve,
+            "coverage_ratio": round(held / unconsumed, 4) if unconsumed else None,
             "open_contracts": len(open_rows),
             "open_refund_cases": self.open_refund_cases(institution_id),
             "contracts": [
@@ -94,6 +112,14 @@ class ReadModels(PublicQueries):
                     "status": r["status"],
                     "consumed_lessons": r["consumed_lessons"],
                     **{k: r[k] for k in (*figures, "unconsumed_fen", "escrow_balance_fen")},
+                    "blocks": [
+                        {
+                            "amount_fen": b.amount_fen,
+                            "paid_lessons": b.paid_lessons,
+                            "gift_lessons": b.gift_lessons,
+                        }
+                        for b in rt.blocks_of(r)
+                    ],
                     "coverage_ratio": (
                         round(r["escrow_balance_fen"] / r["unconsumed_fen"], 4)
                         if r["unconsumed_fen"]

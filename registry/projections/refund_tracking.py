@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from eventsourcing.domain import DomainEvent
-from sqlalchemy import BigInteger, Column, Connection, String, Table, select
+from sqlalchemy import BigInteger, Column, Connection, String, Table, Text, select
 
 from registry.domain.events import (
     ContractCompleted,
@@ -27,7 +27,7 @@ from registry.domain.events import (
     PrepaidLiabilitiesTransferred,
     PrepaidRefunded,
 )
-from registry.domain.unconsumed import Ledger, pooled_fen
+from registry.domain.unconsumed import Block, Ledger, derived_gift_lessons, pooled_fen
 from registry.projections.base import BatchProjection, Fact, metadata, upsert
 
 contracts = Table(
@@ -40,6 +40,10 @@ contracts = Table(
     Column("paid_lessons", BigInteger, nullable=False),
     Column("gift_lessons", BigInteger, nullable=False),
     Column("consumed_lessons", BigInteger, nullable=False),
+    # Paid lessons charged so far, and what each charge bought, in order:
+    # "amount:paid:gift" per charge, separated by ";" (the blocks lessons consume in order).
+    Column("charged_lessons", BigInteger, nullable=False),
+    Column("blocks", Text, nullable=False),
     Column("collected_fen", BigInteger, nullable=False),
     # Of what was collected, what was paid into the supervised account.
     Column("supervised_fen", BigInteger, nullable=False),
@@ -59,14 +63,19 @@ STATUS_OF: dict[type[DomainEvent], str] = {
 }
 
 
+def blocks_of(row: dict[str, Any]) -> tuple[Block, ...]:
+    """The blocks of a contract row, in the order paid."""
+    return tuple(
+        Block(*(int(n) for n in text.split(":"))) for text in row["blocks"].split(";") if text
+    )
+
+
 def settle_figures(row: dict[str, Any]) -> None:
-    """Recompute the derived money figures of a contract row from its counters (POOLED)."""
+    """Recompute the derived money figures of a contract row from its blocks (POOLED)."""
     row["consumed_value_fen"], row["unconsumed_fen"] = pooled_fen(
         Ledger(
-            paid_fen=row["collected_fen"],
+            blocks=blocks_of(row),
             refunded_fen=row["refunded_fen"],
-            paid_lessons=row["paid_lessons"],
-            gift_lessons=row["gift_lessons"],
             consumed_lessons=row["consumed_lessons"],
         )
     )
@@ -93,6 +102,8 @@ def apply_contract_fact(
             "paid_lessons": event.paid_lessons,
             "gift_lessons": event.gift_lessons,
             "consumed_lessons": 0,
+            "charged_lessons": 0,
+            "blocks": "",
             "collected_fen": 0,
             "supervised_fen": 0,
             "released_fen": 0,
@@ -100,6 +111,17 @@ def apply_contract_fact(
         }
     row = rows[key]
     if isinstance(event, PrepaidFeeCollected):
+        gifts = event.gift_lessons
+        if gifts is None:  # stored before charges named their gift lessons
+            gifts = derived_gift_lessons(
+                row["paid_lessons"],
+                row["gift_lessons"],
+                row["charged_lessons"],
+                event.lessons_covered,
+            )
+        block = f"{event.amount_fen}:{event.lessons_covered}:{gifts}"
+        row["blocks"] = f"{row['blocks']};{block}" if row["blocks"] else block
+        row["charged_lessons"] += event.lessons_covered
         row["collected_fen"] += event.amount_fen
         if event.into_supervised_account:
             row["supervised_fen"] += event.amount_fen
@@ -136,7 +158,8 @@ CONTRACT_EVENTS: tuple[type[DomainEvent], ...] = (
 
 class RefundTracking(BatchProjection):
     name: ClassVar[str] = "refund_tracking"
-    version: ClassVar[int] = 3  # 2: escrow counts only supervised fees; 3: 64-bit fen columns
+    # 2: escrow counts only supervised fees; 3: 64-bit fen columns; 4: charges as blocks
+    version: ClassVar[int] = 4
     tables: ClassVar[Sequence[Table]] = (contracts,)
     follows: ClassVar[tuple[type[DomainEvent], ...]] = CONTRACT_EVENTS
 

@@ -2,9 +2,10 @@
 
 Signals (numbers from ``DEFAULT_RULE_PACK.risk``; sources in docs/domain.md §4.10):
 
-- ``coverage``: per institution, escrow balance ÷ unconsumed liability of its open contracts
-  (not completed or terminated). Yellow below 1.0, red below 0.8; the level follows the money;
-  resolved at 1.0 or more, or when nothing is owed.
+- ``coverage``: per institution, (escrow balance + risk reserve) ÷ unconsumed liability of its
+  contracts not completed (a terminated contract owes its unconsumed fees until refunded or
+  transferred). Yellow below 1.0, red below 0.8; the level follows the money; resolved at 1.0
+  or more, or when nothing is owed.
 - ``compliance_breach``: one alert per ``ComplianceBreachDetected`` on a contract, naming the
   breached rule and the version that judged it. Red when families' money is at risk now
   (collected while not operating, outside the supervised account, without supervision), yellow
@@ -47,6 +48,7 @@ from registry.domain.events import (
     ComplianceBreachDetected,
     DayReviewed,
     Deregistered,
+    FundSupervisionEstablished,
     InstitutionRegistered,
     LicenceIssued,
     LicenceRenewed,
@@ -80,17 +82,20 @@ from registry.projections.risk_tables import alerts
 
 __all__ = ["SIGNALS", "RiskAlerts", "alerts"]
 
-CLOSED_CONTRACTS = ("completed", "terminated")
+CLOSED_CONTRACTS = ("completed",)
 
 
 def _owed(row: dict[str, Any]) -> int:
-    """What a contract adds to its institution's liability: its unconsumed fees, while open."""
+    """What a contract adds to its institution's liability: its unconsumed fees until it is
+    completed (a terminated or frozen contract still owes them until refunded)."""
     return 0 if row["status"] in CLOSED_CONTRACTS else int(row["unconsumed_fen"])
 
 
 class RiskAlerts(RiskBookkeeping):
     name: ClassVar[str] = "risk_alerts"
-    version: ClassVar[int] = 3  # 2: 64-bit positions and fen; 3: complaint surges
+    # 2: 64-bit positions and fen; 3: complaint surges; 4: charges as blocks, terminated
+    # contracts owed, the risk reserve in coverage
+    version: ClassVar[int] = 4
     follows: ClassVar[tuple[type[DomainEvent], ...]] = (
         *INSTITUTION_EVENTS,
         *CONTRACT_EVENTS,
@@ -129,6 +134,7 @@ class RiskAlerts(RiskBookkeeping):
                 "licence_valid_to": None,
                 "licence_position": None,
                 "escrow_balance_fen": 0,
+                "reserve_fen": 0,
                 "unconsumed_fen": 0,
                 "last_paid_on": None,
             }
@@ -144,6 +150,9 @@ class RiskAlerts(RiskBookkeeping):
             inst["licence_position"] = fact.position
             if self.clock_day is not None and self._open_alert(inst, LICENCE, inst["licence_no"]):
                 self._judge_licence(inst, self.clock_day, fact)
+        elif isinstance(event, FundSupervisionEstablished):
+            inst["reserve_fen"] = event.reserve_fen or 0
+            self._judge_coverage(inst, fact)
         elif isinstance(event, RectificationOrdered):
             self.orders[event.order_id] = {
                 "order_id": event.order_id,
@@ -248,7 +257,9 @@ class RiskAlerts(RiskBookkeeping):
     # -- the signals -------------------------------------------------------------------------
 
     def _judge_coverage(self, inst: dict[str, Any], fact: Fact) -> None:
-        judged = self.signals.coverage(inst["escrow_balance_fen"], inst["unconsumed_fen"])
+        judged = self.signals.coverage(
+            inst["escrow_balance_fen"], inst["unconsumed_fen"], inst["reserve_fen"]
+        )
         self._judge(inst, COVERAGE, None, judged, fact, [fact.position])
 
     def _record_inflow(self, inst: dict[str, Any], paid_on: date, amount_fen: int) -> None:

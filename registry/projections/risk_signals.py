@@ -75,18 +75,21 @@ class Signals:
         self.complaint_reach = risk.complaint_window_days + risk.complaint_trailing_days
         self.complaint_weeks = Fraction(risk.complaint_trailing_days, risk.complaint_window_days)
 
-    def coverage(self, escrow_fen: int, owed_fen: int) -> Judgement:
-        """Escrow balance ÷ unconsumed liability: red below 0.8, yellow below 1.0."""
+    def coverage(self, escrow_fen: int, owed_fen: int, reserve_fen: int = 0) -> Judgement:
+        """(Escrow balance + risk reserve) ÷ unconsumed liability: red below 0.8, yellow
+        below 1.0."""
         level = None
-        if owed_fen > 0:  # escrow / owed < n / d, in integers
+        held = escrow_fen + reserve_fen
+        if owed_fen > 0:  # held / owed < n / d, in integers
             red, yellow = self.coverage_red, self.coverage_yellow
-            if escrow_fen * red.denominator < red.numerator * owed_fen:
+            if held * red.denominator < red.numerator * owed_fen:
                 level = "red"
-            elif escrow_fen * yellow.denominator < yellow.numerator * owed_fen:
+            elif held * yellow.denominator < yellow.numerator * owed_fen:
                 level = "yellow"
         metrics = {
-            "coverage_ratio": round(escrow_fen / owed_fen, 4) if owed_fen else None,
+            "coverage_ratio": round(held / owed_fen, 4) if owed_fen else None,
             "escrow_balance_fen": escrow_fen,
+            "reserve_fen": reserve_fen,
             "unconsumed_fen": owed_fen,
         }
         return level, metrics

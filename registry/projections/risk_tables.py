@@ -42,6 +42,8 @@ institutions = Table(
     Column("licence_valid_to", Date, index=True),
     Column("licence_position", BigInteger),
     Column("escrow_balance_fen", BigInteger, nullable=False),
+    # The risk reserve deposited under fund supervision (0 without one).
+    Column("reserve_fen", BigInteger, nullable=False),
     Column("unconsumed_fen", BigInteger, nullable=False),
     Column("last_paid_on", Date),
 )

@@ -16,14 +16,18 @@ from hypothesis import strategies as st
 
 from registry.domain.unconsumed import PAID_FIRST, POOLED, Ledger, assess, pooled_fen, round_fen
 
-WORKED_EXAMPLE = Ledger(
-    paid_fen=432_000, refunded_fen=0, paid_lessons=48, gift_lessons=4, consumed_lessons=20
-)
+EXAMPLE = {
+    "paid_fen": 432_000,
+    "refunded_fen": 0,
+    "paid_lessons": 48,
+    "gift_lessons": 4,
+    "consumed_lessons": 20,
+}
+WORKED_EXAMPLE = Ledger.single(**EXAMPLE)
 
 
 def ledger(**changes: int) -> Ledger:
-    fields = {**WORKED_EXAMPLE.__dict__, **changes}
-    return Ledger(**fields)
+    return Ledger.single(**{**EXAMPLE, **changes})
 
 
 def test_the_worked_example_owes_2658_46_yuan_when_gift_lessons_share_the_price() -> None:
@@ -75,7 +79,9 @@ def test_an_amount_is_rounded_half_up_to_the_fen_only_when_shown(twice: int) -> 
 def test_the_unconsumed_amount_stays_exact_until_it_is_shown() -> None:
     # 3 fen for 2 lessons, 1 consumed: 1.5 fen are owed, shown as 2.
     assessment = assess(
-        Ledger(paid_fen=3, refunded_fen=0, paid_lessons=2, gift_lessons=0, consumed_lessons=1)
+        Ledger.single(
+            paid_fen=3, refunded_fen=0, paid_lessons=2, gift_lessons=0, consumed_lessons=1
+        )
     )
 
     assert assessment.unconsumed_fen == Fraction(3, 2)
@@ -137,7 +143,13 @@ def test_an_unknown_method_is_refused() -> None:
 def test_the_read_models_integer_figures_are_the_exact_pooled_amounts_rounded_half_up(
     paid_fen: int, refunded_fen: int, paid_lessons: int, gift_lessons: int, consumed_lessons: int
 ) -> None:
-    ledger = Ledger(paid_fen, refunded_fen, paid_lessons, gift_lessons, consumed_lessons)
+    ledger = Ledger.single(
+        paid_fen=paid_fen,
+        refunded_fen=refunded_fen,
+        paid_lessons=paid_lessons,
+        gift_lessons=gift_lessons,
+        consumed_lessons=consumed_lessons,
+    )
 
     exact = assess(ledger, POOLED)
 

@@ -49,6 +49,7 @@ def test_fees_paid_outside_the_supervised_account_lower_coverage_to_yellow(desk:
     assert alert["metrics"] == {
         "coverage_ratio": 0.8276,
         "escrow_balance_fen": 432_000,
+        "reserve_fen": 0,
         "unconsumed_fen": 522_000,
     }
     assert alert["event_positions"] == [outside]
@@ -95,6 +96,7 @@ def test_a_release_that_leaves_escrow_below_eight_tenths_of_what_is_owed_is_red(
     assert red[0]["metrics"] == {
         "coverage_ratio": 0.7471,
         "escrow_balance_fen": 265_847,
+        "reserve_fen": 0,
         "unconsumed_fen": 355_846,
     }
 

@@ -36,6 +36,7 @@ class RecordPayment(ContractCommand):
     into_supervised_account: bool
     lessons_covered: int | None = None
     covers_until: date | None = None
+    gift_lessons: int | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
