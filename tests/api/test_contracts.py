@@ -88,6 +88,41 @@ def test_the_worked_example_owes_265846_fen_pooled_and_252000_fen_gifts_last(
     assert paid_first["method"] == "paid_first"
 
 
+def test_the_paid_first_ledger_shows_paid_first_figures_throughout(
+    worked_example: Ledger, regulator_110108: Headers
+) -> None:
+    paid_first = worked_example.read(regulator_110108, method="paid_first")
+
+    assert paid_first["consumed_value_fen"] == 180_000
+    assert paid_first["unconsumed_fen"] == 252_000
+    assert paid_first["releasable_fen"]["fen"] == 180_000
+    assert paid_first["worksheet"]["consumed_value_fen"]["fen"] == 180_000
+
+
+def test_the_first_instalment_of_a_96_lesson_course_owes_what_its_own_block_leaves(
+    ledger: Ledger, bureau: Bureau, regulator_110108: Headers, refused: Any
+) -> None:
+    # 96 paid + 8 gift lessons; the first charge buys 48 + 4 for 432,000 fen; 20 are taught.
+    ledger.sign(bureau.legitimate(), paid_lessons=96, gift_lessons=8)
+    ledger.reported("payments", {**PAYMENT, "gift_lessons": 4, "covers_until": None})
+    ledger.reported("consumptions", TWENTY_LESSONS)
+
+    pooled = ledger.read(regulator_110108)
+    paid_first = ledger.read(regulator_110108, method="paid_first")
+
+    assert [(b["amount_fen"], b["paid_lessons"], b["gift_lessons"]) for b in pooled["blocks"]] == [
+        (432_000, 48, 4)
+    ]
+    assert pooled["unconsumed_fen"] == 265_846
+    assert pooled["releasable_fen"] == {"exact": "2160000/13", "fen": 166_154}
+    assert paid_first["unconsumed_fen"] == 252_000
+    assert paid_first["releasable_fen"] == {"exact": "180000/1", "fen": 180_000}
+    with ledger.appends_nothing():
+        answer = ledger.report("releases", {"amount_fen": 166_154})
+    assert refused(answer, 422)["rule"] == "escrow.release_within_consumed"
+    ledger.reported("releases", {"amount_fen": 166_153})
+
+
 def test_escrow_released_over_the_value_of_lessons_consumed_is_refused(
     worked_example: Ledger, refused: Any
 ) -> None:
