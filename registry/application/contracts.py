@@ -13,9 +13,11 @@ from typing import Any, TypeVar
 from registry.application.core import Change, Context, Create, EventStore, Handler
 from registry.application.rosters import roster
 from registry.domain import rules
+from registry.domain.clock import SHANGHAI
 from registry.domain.commands import ContractCommand
 from registry.domain.commands import contracts as cmd
 from registry.domain.contract import TrainingContract
+from registry.domain.enrolment import in_force_on
 from registry.domain.errors import RuleViolation
 from registry.domain.institution import Institution
 from registry.domain.vocabulary import InstitutionStatus
@@ -49,6 +51,8 @@ def handlers(store: EventStore) -> dict[type[Any], Handler[Any]]:
                 rules.CONTRACT_INSTITUTION_ACTIVE.id, "the institution is deregistered"
             )
         contract = TrainingContract.sign(
+            institution=in_force_on(inst, ctx.today),
+            signed_on=ctx.today,
             institution_id=inst.id,
             district_code=inst.district_code,
             category=inst.category,
@@ -80,6 +84,7 @@ def handlers(store: EventStore) -> dict[type[Any], Handler[Any]]:
     @on(cmd.RecordPayment)
     def record_payment(t: TrainingContract, c: cmd.RecordPayment, ctx: Context) -> None:
         inst = ctx.load(Institution, t.institution_id, "institution")
+        paid_on = c.paid_at.astimezone(SHANGHAI).date()
         t.collect_fee(
             amount_fen=c.amount_fen,
             paid_at=c.paid_at,
@@ -88,7 +93,7 @@ def handlers(store: EventStore) -> dict[type[Any], Handler[Any]]:
             lessons_covered=c.lessons_covered,
             gift_lessons=c.gift_lessons,
             covers_until=c.covers_until,
-            institution={"status": inst.status, "supervision": inst.supervision},
+            institution=in_force_on(inst, paid_on),
             actor=ctx.actor,
         )
 

@@ -17,6 +17,7 @@ from eventsourcing.domain import Aggregate, event
 from registry.domain import contract_events, rules
 from registry.domain.contract_checks import Breach, lesson_breaches, payment_breaches
 from registry.domain.contract_ledger import ContractTerms, PrepaidLedger
+from registry.domain.enrolment import enrolment_breaches
 from registry.domain.errors import InvalidInput
 from registry.domain.rules import DEFAULT_RULE_PACK, RulePack, refuse_unless, require_positive
 from registry.domain.unconsumed import derived_gift_lessons
@@ -61,15 +62,21 @@ class TrainingContract(PrepaidLedger, Aggregate):
         end_date: date,
         supervision_mode: str | None,
         actor: Actor,
+        institution: dict[str, Any] | None = None,
+        signed_on: date | None = None,
+        pack: RulePack = DEFAULT_RULE_PACK,
     ) -> TrainingContract:
-        """A feed or regulator reports a signed contract of an institution of its district."""
+        """A feed or regulator reports a signed contract of an institution of its district.
+
+        ``institution`` is what was in force on ``signed_on`` (``enrolment.in_force_on``): a
+        contract the institution could not enrol is recorded and flagged."""
         require_positive(paid_lessons, "paid_lessons")
         require_positive(price_per_lesson_fen, "price_per_lesson_fen")
         refuse_unless(gift_lessons >= 0, rules.AMOUNT_POSITIVE, "gift_lessons cannot be negative")
         refuse_unless(
             end_date > start_date, rules.CONTRACT_TERMS, "end_date must be after start_date"
         )
-        return cls._create(
+        contract = cls._create(
             cls.ContractSigned,
             id=uuid4(),
             institution_id=str(institution_id),
@@ -87,6 +94,9 @@ class TrainingContract(PrepaidLedger, Aggregate):
             supervision_mode=supervision_mode,
             actor=actor,
         )
+        if institution is not None and signed_on is not None:
+            contract._flag(enrolment_breaches(institution, signed_on), pack, actor)
+        return contract
 
     @event(ContractSigned)
     def __init__(

@@ -13,6 +13,7 @@ from typing import Any
 from registry.domain import rules
 from registry.domain.calendar import DEFAULT_CALENDAR, SchoolCalendar
 from registry.domain.clock import SHANGHAI
+from registry.domain.enrolment import licence_expired
 from registry.domain.rules import DEFAULT_RULE_PACK, Rule, RulePack
 
 Breach = tuple[Rule, str]
@@ -75,6 +76,9 @@ def payment_breaches(
                 f"collected while the institution is {institution['status']}",
             )
         )
+    expired = licence_expired(institution, paid_on)
+    if expired is not None:
+        found.append(expired)
     if institution.get("supervision") is None:
         found.append(
             (rules.PREPAID_SUPERVISION_IN_PLACE, "the institution has no fund supervision")

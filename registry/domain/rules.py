@@ -168,6 +168,17 @@ PREPAID_SUPERVISION_IN_PLACE = Rule(
     "No fees are collected by an institution without fund supervision.",
     refuses=False,
 )
+ENROLMENT_NOT_PERMITTED = Rule(
+    "enrolment.not_permitted",
+    "No contract is signed while enrolment is suspended, or the institution is revoked, "
+    "ceased, converting, unlicensed or its licence expired.",
+    refuses=False,
+)
+LICENCE_EXPIRED = Rule(
+    "licence.expired",
+    "No fees are collected and no contracts signed after the licence's last day without renewal.",
+    refuses=False,
+)
 LESSONS_ACADEMIC_REST_DAY = Rule(
     "lessons.academic_rest_day",
     "No academic lessons on weekends, statutory holidays or school vacations.",

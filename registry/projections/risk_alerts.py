@@ -18,6 +18,8 @@ Signals (numbers from ``DEFAULT_RULE_PACK.risk``; sources in docs/domain.md §4.
 - ``licence_expiring``: on each day reviewed, a licence ending within 60 days (red once it
   has ended). Resolved by a renewal beyond the window, or when the institution's licence ends
   otherwise (revocation, cessation, conversion, deregistration).
+- ``licence_expired``: on each day reviewed after a licence's last day without renewal (rule
+  ``licence.expired``). Red; resolved by a renewal, or when the licence ends otherwise.
 - ``abnormal_closure``: an abnormal cessation (跑路/闭店). Red at once; stays open.
 
 - ``complaint_surge``: refund cases opened against an institution in the last 7 days (by the
@@ -72,6 +74,7 @@ from registry.projections.risk_signals import (
     CLOSURE,
     COMPLAINTS,
     COVERAGE,
+    EXPIRED,
     INFLOW_SPIKE,
     LICENCE,
     OVERDUE,
@@ -148,7 +151,10 @@ class RiskAlerts(RiskBookkeeping):
         elif isinstance(event, LicenceRenewed):
             inst["licence_valid_to"] = date.fromisoformat(event.valid_to)
             inst["licence_position"] = fact.position
-            if self.clock_day is not None and self._open_alert(inst, LICENCE, inst["licence_no"]):
+            open_now = self._open_alert(inst, LICENCE, inst["licence_no"]) or self._open_alert(
+                inst, EXPIRED, inst["licence_no"]
+            )
+            if self.clock_day is not None and open_now:
                 self._judge_licence(inst, self.clock_day, fact)
         elif isinstance(event, FundSupervisionEstablished):
             inst["reserve_fen"] = event.reserve_fen or 0
@@ -168,6 +174,7 @@ class RiskAlerts(RiskBookkeeping):
             inst["licence_status"] = LICENCE_ENDS[type(event)]
             if inst["licence_no"] is not None:
                 self._resolve(inst, LICENCE, inst["licence_no"], fact)
+                self._resolve(inst, EXPIRED, inst["licence_no"], fact)
             inst["licence_valid_to"] = None
             if isinstance(event, Deregistered):
                 # A deregistered institution can no longer be verified: its orders close.
@@ -322,6 +329,9 @@ class RiskAlerts(RiskBookkeeping):
         return days
 
     def _judge_licence(self, inst: dict[str, Any], on: date, fact: Fact) -> None:
-        judged = self.signals.licence(inst["licence_no"], inst["licence_valid_to"], on)
+        licence_no, valid_to = inst["licence_no"], inst["licence_valid_to"]
         positions = [inst["licence_position"], fact.position]
-        self._judge(inst, LICENCE, inst["licence_no"], judged, fact, positions)
+        judged = self.signals.licence(licence_no, valid_to, on)
+        self._judge(inst, LICENCE, licence_no, judged, fact, positions)
+        expired = self.signals.expired(licence_no, valid_to, on)
+        self._judge(inst, EXPIRED, licence_no, expired, fact, list(positions))

@@ -39,6 +39,7 @@ from registry.projections.base import BatchProjection, Fact, upsert
 from registry.projections.risk_signals import (
     COMPLAINTS,
     COVERAGE,
+    EXPIRED,
     INFLOW_SPIKE,
     LICENCE,
     OVERDUE,
@@ -58,7 +59,7 @@ from registry.projections.risk_tables import (
 )
 
 # Alerts that later facts can change; the others are written once and never read back.
-TRACKED = (COVERAGE, INFLOW_SPIKE, OVERDUE, LICENCE, COMPLAINTS)
+TRACKED = (COVERAGE, INFLOW_SPIKE, OVERDUE, LICENCE, EXPIRED, COMPLAINTS)
 
 # The events that end an institution's licence, and the status they leave it in.
 LICENCE_ENDS: dict[type[DomainEvent], str] = {

@@ -21,9 +21,10 @@ BREACH = "compliance_breach"
 INFLOW_SPIKE = "prepaid_inflow_spike"
 OVERDUE = "rectification_overdue"
 LICENCE = "licence_expiring"
+EXPIRED = "licence_expired"
 CLOSURE = "abnormal_closure"
 COMPLAINTS = "complaint_surge"
-SIGNALS = (COVERAGE, BREACH, INFLOW_SPIKE, OVERDUE, LICENCE, CLOSURE, COMPLAINTS)
+SIGNALS = (COVERAGE, BREACH, INFLOW_SPIKE, OVERDUE, LICENCE, EXPIRED, CLOSURE, COMPLAINTS)
 
 # The risk rule of each signal; a breach alert names the breached rule instead.
 RULE_OF = {
@@ -31,6 +32,7 @@ RULE_OF = {
     INFLOW_SPIKE: rules.RISK_INFLOW_SPIKE.id,
     OVERDUE: rules.RISK_RECTIFICATION_OVERDUE.id,
     LICENCE: rules.RISK_LICENCE_EXPIRING.id,
+    EXPIRED: rules.LICENCE_EXPIRED.id,
     CLOSURE: rules.RISK_ABNORMAL_CLOSURE.id,
     COMPLAINTS: rules.RISK_COMPLAINT_SURGE.id,
 }
@@ -168,6 +170,17 @@ class Signals:
             "days_left": (valid_to - on).days,
         }
         return level, metrics
+
+    @staticmethod
+    def expired(licence_no: str, valid_to: date, on: date) -> Judgement:
+        """A licence whose last day has passed without renewal is red, from the day after."""
+        metrics = {
+            "licence_no": licence_no,
+            "valid_to": valid_to.isoformat(),
+            "reviewed_on": on.isoformat(),
+            "days_expired": (on - valid_to).days,
+        }
+        return ("red" if valid_to < on else None), metrics
 
     @staticmethod
     def overdue(order_id: str, deadline: date, on: date) -> Judgement:
