@@ -76,13 +76,14 @@ class ProjectorRunner:
                 listener.close()
 
     def review_today(self) -> None:
-        """Record today in the registry's clock unless it already is (checked once a day)."""
+        """Record today in the registry's clock unless it already is (checked once a day), and
+        every day missed since the last one reviewed (the registry was stopped), each in turn."""
         day = today()
         if self._reviewed == day:
             return
         last = self.services.registry.last_reviewed_day()
         if last is None or last < day:
-            self.services.registry.review_day(SYSTEM, day)
+            self.services.registry.catch_up(SYSTEM, day)
         self._reviewed = day
 
     def _listener(self) -> psycopg.Connection[Any] | None:

@@ -226,6 +226,8 @@ class InstitutionDetail(BaseModel):
     inspections: list[dict[str, Any]]
     rectification_orders: list[dict[str, Any]]
     open_rectification_orders: list[str]
+    # Open orders past their deadline, from the day after it (as of the view's day).
+    overdue_rectification_orders: list[str] = []
     suspension: dict[str, Any] | None
     penalties: list[dict[str, Any]]
     revocation: dict[str, Any] | None

@@ -18,6 +18,7 @@ from registry.application.institution_views import institution_view
 from registry.application.results import WriteResult
 from registry.casefile.builder import build_case_file
 from registry.domain import rules
+from registry.domain.clock import SHANGHAI
 from registry.domain.commands.cases import RecordCaseFileExport
 from registry.domain.contract import TrainingContract
 from registry.domain.errors import NotFound, RuleViolation
@@ -108,7 +109,11 @@ class CaseQueries:
             "position": position,
             "exported_at": events[-1][1].recorded_at.isoformat(),
             "case": case_view(case_then),
-            "institution": institution_view(institution_then),
+            # Overdue as of the day of the last event the file holds, so an export is the
+            # same whenever it is made.
+            "institution": institution_view(
+                institution_then, events[-1][1].recorded_at.astimezone(SHANGHAI).date()
+            ),
             "contracts": [
                 contract_figures(states[c])
                 for c in case.contract_ids

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from eventsourcing.persistence import IntegrityError
 
@@ -38,6 +38,19 @@ class Clock:
                 continue
             return WriteResult(clock.id, clock.version, recordings[-1].notification.id)
         raise Conflict("the registry's clock is busy; retry")
+
+    def catch_up(self, principal: Principal, through: date) -> list[WriteResult]:
+        """Review every day after the last reviewed one up to ``through``, in order, so the
+        time-based signals of days the registry was not running are judged on their own day
+        (an order overdue on a missed day is overdue from that day)."""
+        last = self.last_reviewed_day()
+        days = (
+            [through]
+            if last is None
+            else [last + timedelta(days=n) for n in range(1, (through - last).days + 1)]
+        )
+        reviewed = [self.review_day(principal, day) for day in days]
+        return [r for r in reviewed if r is not None]
 
     def last_reviewed_day(self) -> date | None:
         """The last day the registry reviewed, if any."""

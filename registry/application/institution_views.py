@@ -12,15 +12,17 @@ from eventsourcing.domain import DomainEvent
 from registry.adapters.eventlog import EventLog, LoggedEvent
 from registry.application.core import EventStore
 from registry.application.institutions import REGULATORS
-from registry.domain.clock import end_of_day
+from registry.domain.clock import end_of_day, today
 from registry.domain.errors import NotFound
 from registry.domain.institution import Institution
 from registry.domain.principal import Principal
 
 
-def institution_view(inst: Institution) -> dict[str, Any]:
+def institution_view(inst: Institution, on: date | None = None) -> dict[str, Any]:
     """The full regulator view of an institution, as plain data (a copy: the aggregate may be
-    cached, and nothing a caller does to the view may reach it)."""
+    cached, and nothing a caller does to the view may reach it). Orders still open after their
+    deadline are overdue from the day after it (``on``, today by default)."""
+    day = on or today()
     return copy.deepcopy(
         {
             "id": str(inst.id),
@@ -44,6 +46,7 @@ def institution_view(inst: Institution) -> dict[str, Any]:
             "inspections": list(inst.inspections.values()),
             "rectification_orders": list(inst.rectification_orders.values()),
             "open_rectification_orders": [o["id"] for o in inst.open_orders()],
+            "overdue_rectification_orders": [o["id"] for o in inst.overdue_orders(day)],
             "suspension": inst.suspension,
             "penalties": list(inst.penalties),
             "revocation": inst.revocation,
@@ -72,7 +75,7 @@ class InstitutionQueries:
         principal.require(REGULATORS, inst.district_code)
         if as_of is not None:
             inst = self._as_of(inst, as_of)
-        return institution_view(inst)
+        return institution_view(inst, as_of)
 
     def _as_of(self, inst: Institution, as_of: date) -> Institution:
         cutoff = end_of_day(as_of)

@@ -129,5 +129,8 @@ class Registry:
     def review_day(self, principal: Principal, on: date) -> WriteResult | None:
         return self.clock.review_day(principal, on)
 
+    def catch_up(self, principal: Principal, through: date) -> list[WriteResult]:
+        return self.clock.catch_up(principal, through)
+
     def last_reviewed_day(self) -> date | None:
         return self.clock.last_reviewed_day()
