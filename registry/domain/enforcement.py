@@ -286,6 +286,20 @@ class Enforcement(Licensing):
             "fines and illegal gains cannot be negative",
         )
         self._refuse_if_closed()
+        # Their status effect is the suspension's or the revocation's own command: a penalty
+        # naming them is published once that decision is recorded, never instead of it.
+        refuse_unless(
+            "stop_enrolment" not in kinds or self.status in ("suspended", "revoked"),
+            rules.PENALTY_STATUS_BY_OWN_COMMAND,
+            "record the stop of enrolment with the suspension command "
+            "(POST /v1/institutions/{id}/suspension) first",
+        )
+        refuse_unless(
+            "licence_revocation" not in kinds or self.status == "revoked",
+            rules.PENALTY_STATUS_BY_OWN_COMMAND,
+            "record the revocation with the revocation command "
+            "(POST /v1/institutions/{id}/revocation) first",
+        )
         self._penalty_imposed(
             decision_no=decision_no,
             kinds=list(kinds),

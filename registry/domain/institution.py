@@ -19,7 +19,7 @@ from registry.domain.errors import RuleViolation
 from registry.domain.licensing import Status, require_decision_no
 from registry.domain.rules import refuse_unless
 from registry.domain.uscc import CreditCode
-from registry.domain.vocabulary import OPERATING, Actor
+from registry.domain.vocabulary import ACADEMIC_SUBJECTS, OPERATING, Actor
 
 
 class Revocation(TypedDict):
@@ -103,6 +103,12 @@ class Institution(Enforcement):
             delivery != "online" or bool(icp_number),
             rules.ONLINE_ICP,
             "an online institution must give its ICP filing number",
+        )
+        academic = sorted(s for s in subjects if s.strip() in ACADEMIC_SUBJECTS)
+        refuse_unless(
+            category != "non_academic" or not academic,
+            rules.SUBJECT_CATEGORY,
+            f"{', '.join(academic)} are academic subjects, not non_academic training",
         )
         return cls._create(
             cls.InstitutionRegistered,
@@ -293,9 +299,10 @@ class Institution(Enforcement):
     # -- cessation, blacklist, deregistration -------------------------------------------------
 
     def cease_operations(self, *, kind: str, ceased_on: date, reason: str, actor: Actor) -> None:
-        """The institution stops operating, voluntarily or abnormally (闭店/跑路)."""
+        """The institution stops operating, voluntarily or abnormally (闭店/跑路); a revoked one
+        may still abscond, which freezes its contracts."""
         refuse_unless(
-            self.status in (*OPERATING, Status.REGISTERED, Status.CONVERTING),
+            self.status in (*OPERATING, Status.REGISTERED, Status.CONVERTING, Status.REVOKED),
             rules.CESSATION_STATE,
             f"an institution that is {self.status} cannot cease operations",
         )
@@ -311,8 +318,8 @@ class Institution(Enforcement):
     def blacklist(
         self, *, reasons: list[str], decision_no: str, listed_on: date, actor: Actor
     ) -> None:
-        """The bureau puts the institution on the public blacklist (黑名单)."""
-        self._refuse_if_closed()
+        """The bureau puts the institution on the public blacklist (黑名单), also once it is
+        deregistered (those who ran it stay on record)."""
         require_decision_no(decision_no)
         refuse_unless(
             bool([r for r in reasons if r.strip()]),

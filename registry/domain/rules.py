@@ -82,6 +82,15 @@ SUSPENSION_OVERDUE = Rule(
 )
 PENALTY_AMOUNTS = Rule("penalty.amounts", "Fines and illegal gains are whole fen, not negative.")
 PENALTY_KIND = Rule("penalty.kind", "A penalty names at least one kind from the catalogue.")
+PENALTY_STATUS_BY_OWN_COMMAND = Rule(
+    "penalty.status_by_own_command",
+    "A penalty naming stop_enrolment or licence_revocation follows the suspension or the "
+    "revocation recorded by its own command.",
+)
+SUBJECT_CATEGORY = Rule(
+    "institution.subject_category",
+    "Academic subjects (语文, 数学, 英语, …) are not registered under non_academic.",
+)
 REVOCATION_NOTICE = Rule(
     "revocation.notice_before_effect", "Revocation takes effect on or after the notice was served."
 )
@@ -101,7 +110,9 @@ CONVERSION_LIABILITIES = Rule(
     "Every open prepaid contract of the predecessor is refunded or transferred.",
 )
 CONVERSION_STATE = Rule("conversion.state", "Only a converting institution completes conversion.")
-CESSATION_STATE = Rule("cessation.state", "Only an operating institution ceases operations.")
+CESSATION_STATE = Rule(
+    "cessation.state", "Only an operating (or revoked) institution ceases operations."
+)
 BLACKLIST_REASON = Rule("blacklist.reason", "Blacklisting gives at least one reason.")
 BLACKLIST_STATE = Rule("blacklist.state", "An institution is blacklisted once at a time.")
 DEREGISTRATION_STATE = Rule(

@@ -81,3 +81,27 @@ EvidenceKind = Literal["contract", "payment", "consumption", "communication", "r
 MediationOutcome = Literal["agreed", "failed"]
 RefundSource = Literal["supervised_account", "institution", "risk_reserve", "other"]
 ClosureOutcome = Literal["paid", "partial", "uncollectible"]
+
+
+# Subjects of compulsory-education academic training (学科类): 道德与法治, 语文, 历史, 地理,
+# 数学, 外语 (英语, 日语, 俄语), 物理, 化学, 生物 (双减 opinion 2021-07-24 and the ministry's
+# 2021-07 notice on the subject scope). They are not taught under ``non_academic``.
+ACADEMIC_SUBJECTS = frozenset(
+    {
+        "道德与法治",
+        "思想品德",
+        "思想政治",
+        "政治",
+        "语文",
+        "历史",
+        "地理",
+        "数学",
+        "外语",
+        "英语",
+        "日语",
+        "俄语",
+        "物理",
+        "化学",
+        "生物",
+    }
+)

@@ -32,7 +32,7 @@ def test_an_institution_ceases_operations_from_any_working_state(given, state: s
     }
 
 
-@pytest.mark.parametrize("state", ["ceased", "revoked", "deregistered"])
+@pytest.mark.parametrize("state", ["ceased", "deregistered"])
 def test_an_institution_that_no_longer_operates_cannot_cease_operations(given, state: str) -> None:
     inst = getattr(given, state)()
 
@@ -192,7 +192,6 @@ COMMANDS_AFTER_DEREGISTRATION = {
         decided_on=date(2025, 12, 2),
         actor=g.actor,
     ),
-    "blacklist": lambda g, i: put_on_blacklist(g, i),
     "issue_licence": lambda g, i: i.issue_licence(**g.licence_terms()),
     "renew_licence": lambda g, i: i.renew_licence(valid_to=date(2031, 2, 28), actor=g.actor),
     "establish_fund_supervision": lambda g, i: i.establish_fund_supervision(
@@ -294,3 +293,23 @@ def test_a_deregistered_institution_is_not_taken_off_the_blacklist(given) -> Non
         )
 
     assert refused.value.rule == "institution.closed"
+
+
+def test_cessation_state_lets_a_revoked_institution_be_recorded_as_ceased(given) -> None:
+    """Absconding after revocation: the cessation is recorded (and its contracts freeze)."""
+    inst = given.revoked()
+
+    inst.cease_operations(
+        kind="abnormal", ceased_on=date(2025, 10, 1), reason="吊销后卷款跑路", actor=given.actor
+    )
+
+    assert inst.status == "ceased"
+    assert inst.cessation is not None and inst.cessation["kind"] == "abnormal"
+
+
+def test_blacklist_state_lets_a_deregistered_institution_be_blacklisted(given) -> None:
+    inst = given.deregistered()
+
+    put_on_blacklist(given, inst)
+
+    assert inst.blacklisted
