@@ -10,14 +10,12 @@ from __future__ import annotations
 import signal
 from pathlib import Path
 from typing import Annotated, Any
-from uuid import UUID
 
 import typer
 from typer.core import TyperGroup
 
-from cli import contracts, imports, institutions, integrity, keys, projections
-from cli.common import OPERATOR, CliError, load_settings, open_services
-from cli.remote import ServerOption
+from cli import casefile, contracts, imports, institutions, integrity, keys, projections
+from cli.common import CliError, load_settings, open_services
 from registry.domain.errors import RegistryError, RuleViolation
 
 
@@ -55,6 +53,8 @@ app.add_typer(integrity.chain_app, name="chain")
 app.add_typer(integrity.key_app, name="signing-key")
 app.command("checkpoint")(integrity.checkpoint)
 app.command("verify")(integrity.verify)
+app.command("export-case")(casefile.export_case)
+app.command("verify-case")(casefile.verify_case)
 
 
 @app.command()
@@ -107,47 +107,6 @@ def project() -> None:
         typer.echo(f"projecting {len(services.projector.projections)} read models; stop with ^C")
         runner.run()
     typer.echo("projector stopped")
-
-
-@app.command("export-case")
-def export_case(
-    case_id: Annotated[UUID, typer.Argument(help="The refund case's id (UUID).")],
-    out: Annotated[Path, typer.Option("--out", help="Where to write the ZIP.", dir_okay=False)],
-    position: Annotated[
-        int | None,
-        typer.Option(
-            min=1, help="Export the case as the log stood at this position (default: now)."
-        ),
-    ] = None,
-    server: ServerOption = None,
-) -> None:
-    """Write a refund case's court case file (ZIP: index.pdf, ledger.csv, events.json, manifest).
-
-    The export is recorded on the case (CaseFileExported, with the manifest's SHA-256); the
-    same case at the same position always gives the same bytes.
-    """
-    if not out.parent.is_dir():  # checked first: an export is recorded on the case
-        raise CliError(f"no directory {out.parent} to write the case file into")
-    if server is not None:
-        from cli.remote import remote_client
-
-        with remote_client(server) as client:
-            archive, sha256, at = client.case_file(case_id, position=position)
-        manifest = {"position": at, "manifest_sha256": sha256}
-    else:
-        with open_services() as services:
-            archive, manifest, _ = services.registry.export_case_file(OPERATOR, case_id, position)
-    partial = out.with_name(out.name + ".partial")
-    try:
-        partial.write_bytes(archive)
-        partial.replace(out)  # never leave half a case file under the name asked for
-    except OSError as e:
-        partial.unlink(missing_ok=True)
-        raise CliError(f"could not write {out}: {e.strerror or e}") from None
-    typer.echo(
-        f"wrote {out} ({len(archive):,} bytes) at position {manifest['position']}; "
-        f"manifest sha256 {manifest['manifest_sha256']}"
-    )
 
 
 @app.command()

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
-from registry.adapters.checkpoints import Checkpoints
+from registry.adapters.checkpoints import Checkpoints  # noqa: TC001 (a field of Services)
 from registry.adapters.idempotency import IdempotencyStore
 from registry.adapters.keys import KeyStore
 from registry.adapters.store import create_db_engine, create_tables
@@ -60,12 +60,7 @@ def build_services(settings: Settings) -> Services:
         projector=projector,
         views=ReadModels(read_engine(engine)),
         feed=ChangeFeed(registry.store, engine, projector),
-        checkpoints=Checkpoints(
-            engine,
-            settings.signing_key_path(),
-            every_events=settings.checkpoint_every_events,
-            every_seconds=settings.checkpoint_every_seconds,
-        ),
+        checkpoints=registry.checkpoints,
     )
 
 

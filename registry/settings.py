@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     # A signed checkpoint at least every this many events, and this often while events arrive.
     checkpoint_every_events: int = 10_000
     checkpoint_every_seconds: float = 600.0
+    # Noto Sans CJK SC, embedded in case files (Debian's fonts-noto-cjk puts it here).
+    case_file_font: str = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 
     @property
     def backend(self) -> Literal["sqlite", "postgresql"]:

@@ -24,6 +24,7 @@ from api.schemas.refund_cases import (
     RefundCaseList,
     RefundPayment,
 )
+from registry.application.case_views import CaseFile
 from registry.domain.errors import InvalidInput
 
 router = APIRouter(prefix="/v1/refund-cases", tags=["refund cases"])
@@ -136,28 +137,45 @@ def withdrawal(case_id: UUID, body: CaseWithdrawal, writer: WriterDep) -> JSONRe
     return writer.execute(body, body.to_command(case_id=case_id))
 
 
-@router.get(
-    "/{case_id}/case-file",
-    response_class=Response,
-    responses={200: {"content": {"application/zip": {}}, "description": "the court case file"}},
+ZIP = {"content": {"application/zip": {}}, "description": "the court case file (ZIP)"}
+
+
+def _zip_answer(case_file: CaseFile, status: int) -> Response:
+    filename = f"case-{case_file.case_id}-{case_file.position}.zip"
+    return Response(
+        content=case_file.archive,
+        status_code=status,
+        media_type="application/zip",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "X-Manifest-SHA256": case_file.manifest_sha256,
+            "X-Registry-Position": str(case_file.position),
+            "X-Personal-Data": case_file.personal_data,
+        },
+    )
+
+
+@router.post(
+    "/{case_id}/case-files", response_class=Response, status_code=201, responses={201: ZIP}
 )
+def export_case_file(case_id: UUID, registry: RegistryDep, principal: PrincipalDep) -> Response:
+    """Export the court case file as the log stands now: an act recorded on the case
+    (``CaseFileExported``, with the manifest's SHA-256). The ZIP holds index.pdf, ledger.csv,
+    events.json, manifest.json with manifest.sig and public-key.pem, SHA256SUMS and README.txt;
+    X-Registry-Position and X-Manifest-SHA256 name its position and digest."""
+    case_file, _ = registry.export_case_file(principal, case_id)
+    return _zip_answer(case_file, 201)
+
+
+@router.get("/{case_id}/case-file", response_class=Response, responses={200: ZIP})
 def case_file(
     case_id: UUID,
     registry: RegistryDep,
     principal: PrincipalDep,
     position: Annotated[
-        int | None, Query(ge=1, description="export the log as it stood at this position")
+        int | None, Query(ge=1, le=2**63 - 1, description="the log as it stood at this position")
     ] = None,
 ) -> Response:
-    """The court case file (ZIP: index.pdf, ledger.csv, events.json, manifest.json)."""
-    archive, manifest, _ = registry.export_case_file(principal, case_id, position)
-    filename = f"case-{case_id}-{manifest['position']}.zip"
-    return Response(
-        content=archive,
-        media_type="application/zip",
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "X-Manifest-SHA256": manifest["manifest_sha256"],
-            "X-Registry-Position": str(manifest["position"]),
-        },
-    )
+    """The court case file as the log stood at ``position`` (default: now). Reading it records
+    nothing; the same position gives the same bytes as its export."""
+    return _zip_answer(registry.case_file(principal, case_id, position), 200)

@@ -173,10 +173,16 @@ class Checkpoints:
             ).all()
         return [Checkpoint(**row._mapping) for row in rows]
 
-    def covering(self, position: int) -> Checkpoint | None:
-        """The latest checkpoint, if it covers ``position``."""
-        latest = self.latest()
-        return latest if latest is not None and latest.position >= position else None
+    def first_covering(self, position: int) -> Checkpoint | None:
+        """The earliest checkpoint at or after ``position``: once signed, it stays the one."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(checkpoints_table)
+                .where(checkpoints_table.c.position >= position)
+                .order_by(checkpoints_table.c.position)
+                .limit(1)
+            ).first()
+        return None if row is None else Checkpoint(**row._mapping)
 
 
 __all__ = ["Checkpoint", "Checkpoints", "checkpoint_message", "checkpoints_table"]

@@ -2,17 +2,26 @@
 
 The case file shows everything exactly as the log stood at one position: the case, its
 institution and its contracts rebuilt to that position, and every event of those streams up to
-it. Exporting it is recorded on the case (``CaseFileExported``), with the manifest's digest.
+it, with the chain hash there and the first signed checkpoint covering it. Reading a case file
+records nothing; exporting it is an act recorded on the case (``CaseFileExported``, with the
+manifest's digest), and an export first signs a checkpoint covering the file if none does yet.
+A court (and an admin) reads the claimant's and guardians' details in full; a regulator reads
+them masked, as in the regulator's view of a contract.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
+from sqlalchemy import Engine
+
+from registry.adapters.chain_log import chain_head
+from registry.adapters.checkpoints import Checkpoints
 from registry.adapters.eventlog import EventLog, LoggedEvent
 from registry.application.cases import CASE_ROLES
-from registry.application.contract_views import contract_figures
+from registry.application.contract_views import GUARDIAN_READERS, contract_figures
 from registry.application.core import EventStore, Handler
 from registry.application.institution_views import institution_view
 from registry.application.results import WriteResult
@@ -25,6 +34,7 @@ from registry.domain.errors import NotFound, RuleViolation
 from registry.domain.institution import Institution
 from registry.domain.principal import Principal
 from registry.domain.refund_case import RefundCase
+from registry.privacy import mask_personal
 
 EXPORTERS = ("court", "regulator")
 
@@ -55,15 +65,51 @@ def case_view(case: RefundCase) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class CaseFileSeal:
+    """What seals a case file: the chain, the checkpoints and their key, and the font."""
+
+    engine: Engine
+    checkpoints: Checkpoints
+    font_file: str
+
+    def chain_at(self, position: int) -> dict[str, Any] | None:
+        with self.engine.connect() as conn:
+            link = chain_head(conn, at_or_below=position)
+        return None if link is None else {"position": link[0], "hash": link[1].hex()}
+
+    def checkpoint_covering(self, position: int) -> dict[str, Any] | None:
+        checkpoint = self.checkpoints.first_covering(position)
+        if checkpoint is None:
+            return None
+        return {**checkpoint.as_dict(), "message": checkpoint.message().decode()}
+
+
+@dataclass(frozen=True)
+class CaseFile:
+    """A built case file: the ZIP, the case, its log position and its manifest's digest."""
+
+    archive: bytes
+    case_id: UUID
+    position: int
+    manifest_sha256: str
+    personal_data: str
+
+
 class CaseQueries:
     """Reads of refund cases, and the court case file."""
 
     def __init__(
-        self, store: EventStore, event_log: EventLog, record_export: Handler[RecordCaseFileExport]
+        self,
+        store: EventStore,
+        event_log: EventLog,
+        record_export: Handler[RecordCaseFileExport],
+        seal: CaseFileSeal,
     ) -> None:
         self.store = store
         self.event_log = event_log
         self.record_export = record_export
+        self.seal = seal
 
     def _case(self, principal: Principal, case_id: UUID) -> RefundCase:
         case = self.store.load(RefundCase, case_id, "refund case")
@@ -71,7 +117,8 @@ class CaseQueries:
         return case
 
     def refund_case(self, principal: Principal, case_id: UUID) -> dict[str, Any]:
-        return case_view(self._case(principal, case_id))
+        view = case_view(self._case(principal, case_id))
+        return view if principal.role in GUARDIAN_READERS else mask_personal(view)
 
     def case_file_bundle(
         self, principal: Principal, case_id: UUID, position: int | None = None
@@ -105,17 +152,25 @@ class CaseQueries:
         if not isinstance(institution_then, Institution):
             raise NotFound(f"the institution was not registered at position {position}")
         events.sort(key=lambda pair: pair[1].position)
+        full = principal.role in GUARDIAN_READERS
+
+        def personal(data: dict[str, Any]) -> dict[str, Any]:
+            return data if full else mask_personal(data)
+
         return {
             "position": position,
             "exported_at": events[-1][1].recorded_at.isoformat(),
-            "case": case_view(case_then),
+            "personal_data": "full" if full else "masked",
+            "chain": self.seal.chain_at(position),
+            "checkpoint": self.seal.checkpoint_covering(position),
+            "case": personal(case_view(case_then)),
             # Overdue as of the day of the last event the file holds, so an export is the
             # same whenever it is made.
             "institution": institution_view(
                 institution_then, events[-1][1].recorded_at.astimezone(SHANGHAI).date()
             ),
             "contracts": [
-                contract_figures(states[c])
+                personal(contract_figures(states[c]))
                 for c in case.contract_ids
                 if isinstance(states[c], TrainingContract)
             ],
@@ -128,23 +183,52 @@ class CaseQueries:
                     "type": e.type,
                     "recorded_at": e.recorded_at.isoformat(),
                     "actor": e.actor,
-                    "data": e.data,
+                    "data": personal(e.data),
                 }
                 for kind, e in events
             ],
         }
 
-    def export_case_file(
+    def case_file(
         self, principal: Principal, case_id: UUID, position: int | None = None
-    ) -> tuple[bytes, dict[str, Any], WriteResult]:
-        """Build the case file at ``position`` and record that it was exported, and by whom."""
+    ) -> CaseFile:
+        """The case file at ``position`` (default: now). Reading it records nothing."""
         bundle = self.case_file_bundle(principal, case_id, position)
-        archive, manifest_sha256 = build_case_file(bundle)
-        result = self.record_export(
+        archive, manifest_sha256 = build_case_file(
+            bundle, self.seal.checkpoints.key, self.seal.font_file
+        )
+        return CaseFile(
+            archive, case_id, bundle["position"], manifest_sha256, bundle["personal_data"]
+        )
+
+    def record_case_file_export(self, principal: Principal, case_file: CaseFile) -> WriteResult:
+        """Record that ``case_file`` was exported, and by whom (``CaseFileExported``)."""
+        return self.record_export(
             principal,
             RecordCaseFileExport(
-                case_id=case_id, manifest_sha256=manifest_sha256, position=bundle["position"]
+                case_id=case_file.case_id,
+                manifest_sha256=case_file.manifest_sha256,
+                position=case_file.position,
             ),
             None,
         )
-        return archive, {"manifest_sha256": manifest_sha256, "position": bundle["position"]}, result
+
+    def prepare_export(
+        self, principal: Principal, case_id: UUID, position: int | None = None
+    ) -> CaseFile:
+        """The case file to export, once a checkpoint covers it (one is signed if none does
+        yet); nothing is recorded until ``record_case_file_export``."""
+        case = self._case(principal, case_id)  # refuse before anything is signed
+        principal.require(EXPORTERS, case.district_code)
+        head = self.store.head()
+        at = head if position is None else min(position, head)
+        if self.seal.checkpoints.first_covering(at) is None:
+            self.seal.checkpoints.sign()
+        return self.case_file(principal, case_id, at)
+
+    def export_case_file(
+        self, principal: Principal, case_id: UUID, position: int | None = None
+    ) -> tuple[CaseFile, WriteResult]:
+        """Build the case file and record its export, as one act."""
+        case_file = self.prepare_export(principal, case_id, position)
+        return case_file, self.record_case_file_export(principal, case_file)

@@ -14,9 +14,10 @@ from uuid import UUID
 
 from sqlalchemy import Engine
 
+from registry.adapters.checkpoints import Checkpoints
 from registry.adapters.eventlog import EventLog, LoggedEvent
 from registry.application import cases, contracts, institutions
-from registry.application.case_views import CaseQueries
+from registry.application.case_views import CaseFile, CaseFileSeal, CaseQueries
 from registry.application.clock import Clock
 from registry.application.contract_views import ContractQueries
 from registry.application.core import EventStore, Handler
@@ -54,7 +55,18 @@ class Registry:
         }
         self._institutions = InstitutionQueries(self.store, self.event_log)
         self._contracts = ContractQueries(self.store, self.event_log)
-        self._cases = CaseQueries(self.store, self.event_log, self._handlers[RecordCaseFileExport])
+        self.checkpoints = Checkpoints(
+            engine,
+            settings.signing_key_path(),
+            every_events=settings.checkpoint_every_events,
+            every_seconds=settings.checkpoint_every_seconds,
+        )
+        self._cases = CaseQueries(
+            self.store,
+            self.event_log,
+            self._handlers[RecordCaseFileExport],
+            CaseFileSeal(engine, self.checkpoints, settings.case_file_font),
+        )
         self.clock = Clock(self.store)
 
     def _freeze_contracts(self) -> None:
@@ -119,9 +131,27 @@ class Registry:
     ) -> dict[str, Any]:
         return self._cases.case_file_bundle(principal, case_id, position)
 
+    def case_file(
+        self, principal: Principal, case_id: UUID, position: int | None = None
+    ) -> CaseFile:
+        """The case file at ``position`` (default: now); reading it records nothing."""
+        return self._cases.case_file(principal, case_id, position)
+
+    def prepare_case_file_export(
+        self, principal: Principal, case_id: UUID, position: int | None = None
+    ) -> CaseFile:
+        """The case file to export (a checkpoint covering it signed first); recorded later by
+        ``record_case_file_export``, once the file is safely written."""
+        return self._cases.prepare_export(principal, case_id, position)
+
+    def record_case_file_export(self, principal: Principal, case_file: CaseFile) -> WriteResult:
+        """Record on the case that ``case_file`` was exported (``CaseFileExported``)."""
+        return self._cases.record_case_file_export(principal, case_file)
+
     def export_case_file(
         self, principal: Principal, case_id: UUID, position: int | None = None
-    ) -> tuple[bytes, dict[str, Any], WriteResult]:
+    ) -> tuple[CaseFile, WriteResult]:
+        """Build the case file and record its export, as one act."""
         return self._cases.export_case_file(principal, case_id, position)
 
     # -- the registry's clock ----------------------------------------------------------------

@@ -1,11 +1,12 @@
-"""The court case file: index.pdf, ledger.csv, events.json and manifest.json in one ZIP.
+"""The court case file: index.pdf, ledger.csv, events.json, the manifest and its seal in a ZIP.
 
-``build_case_file(bundle)`` turns the plain-data bundle of ``case_file_bundle`` into the ZIP's
-bytes and the SHA-256 of its manifest. The same bundle always gives the same bytes: every time
-written (ZIP entries, PDF dates, manifest) is the bundle's ``exported_at``, the recorded time of
-the last event included, never the clock; entries are in a fixed order with fixed permissions
-and compression. A court recomputes each file's SHA-256 and compares it with manifest.json,
-whose own digest the registry recorded in the case's ``CaseFileExported`` event.
+``build_case_file(bundle, signer)`` turns the plain-data bundle of ``case_file_bundle`` into
+the ZIP's bytes and the SHA-256 of its manifest. The same bundle always gives the same bytes:
+every time written (ZIP entries, PDF dates, manifest) is the bundle's ``exported_at``, the
+recorded time of the last event included, never the clock; entries are in a fixed order with
+fixed permissions and compression, and Ed25519 signatures are deterministic. A court checks
+the files with SHA256SUMS, manifest.json with manifest.sig (``seal.py``, README.txt), and
+finds the manifest's own digest recorded in the case's ``CaseFileExported`` event.
 """
 
 from __future__ import annotations
@@ -20,16 +21,27 @@ from typing import Any
 
 from registry.casefile import labels as L
 from registry.casefile.document import Block, Fields, Para, Section
+from registry.casefile.fonts import DEFAULT_FONT_FILE
 from registry.casefile.labels import money, named, shanghai
 from registry.casefile.ledger import ledger_csv, ledger_rows
 from registry.casefile.pdf import render_pdf
 from registry.casefile.record import mediation_record, regulatory_record, supervision
+from registry.casefile.seal import Signer, readme, sha256sums
 from registry.casefile.sections import amount_claimed, contracts, lessons, parties, payments
 from registry.casefile.timeline import evidence_index, timeline
 from registry.domain.clock import SHANGHAI
 
-FORMAT_VERSION = 1
-FILES = ("index.pdf", "ledger.csv", "events.json", "manifest.json")
+FORMAT_VERSION = 2
+FILES = (
+    "README.txt",
+    "index.pdf",
+    "ledger.csv",
+    "events.json",
+    "public-key.pem",
+    "manifest.json",
+    "manifest.sig",
+    "SHA256SUMS",
+)
 _MODE = 0o100644  # a regular file, rw-r--r--
 
 
@@ -40,10 +52,13 @@ def tool_version() -> str:
         return "unknown"
 
 
-def build_case_file(bundle: dict[str, Any]) -> tuple[bytes, str]:
+def build_case_file(
+    bundle: dict[str, Any], signer: Signer, font_file: str = DEFAULT_FONT_FILE
+) -> tuple[bytes, str]:
     """The ZIP of the case file and the SHA-256 (hex) of its manifest.json."""
     files = {
-        "index.pdf": render_pdf(bundle, cover(bundle), sections(bundle)),
+        "README.txt": readme(bundle["position"], signer.key_id, bundle["personal_data"]),
+        "index.pdf": render_pdf(bundle, cover(bundle), sections(bundle), font_file),
         "ledger.csv": ledger_csv(ledger_rows(bundle)),
         "events.json": _json(
             {
@@ -54,7 +69,10 @@ def build_case_file(bundle: dict[str, Any]) -> tuple[bytes, str]:
             }
         ),
     }
-    files["manifest.json"] = _json(manifest(bundle, files))
+    files["public-key.pem"] = signer.public_pem.encode()
+    files["manifest.json"] = _json(manifest(bundle, files, signer.key_id))
+    files["manifest.sig"] = signer.sign(files["manifest.json"])
+    files["SHA256SUMS"] = sha256sums(files)
     return _zip(files, bundle["exported_at"]), hashlib.sha256(files["manifest.json"]).hexdigest()
 
 
@@ -86,6 +104,9 @@ def cover(bundle: dict[str, Any]) -> list[Block]:
                 ("主张金额 Claimed", money(case["claim_fen"])),
                 ("核定未消课金额 Assessed", money(case["assessed_fen"])),
                 ("导出依据日志位置 Log position", str(bundle["position"])),
+                ("该位置的链哈希 Chain hash there", _chain_hash(bundle)),
+                ("覆盖该位置的签名检查点 Signed checkpoint", _checkpoint(bundle)),
+                ("个人信息 Personal data", PERSONAL_DATA[bundle["personal_data"]]),
                 ("截至时间 As of (Asia/Shanghai)", shanghai(bundle["exported_at"])),
                 ("生成工具 Tool", f"training-registry {tool_version()}"),
             ]
@@ -99,9 +120,27 @@ def cover(bundle: dict[str, Any]) -> list[Block]:
     ]
 
 
-def manifest(bundle: dict[str, Any], files: dict[str, bytes]) -> dict[str, Any]:
+PERSONAL_DATA = {
+    "full": "完整（法院） full, for a court",
+    "masked": "已遮蔽（监管部门） masked, a regulator's copy",
+}
+
+
+def _chain_hash(bundle: dict[str, Any]) -> str:
+    chain = bundle.get("chain")
+    return chain["hash"] if chain and chain.get("hash") else "—（日志尚未建链 log not chained）"
+
+
+def _checkpoint(bundle: dict[str, Any]) -> str:
+    c = bundle.get("checkpoint")
+    if not c:
+        return "—（尚无覆盖该位置的检查点 none signed yet）"
+    return f"位置 position {c['position']}, {c['signed_at']}, key {c['key_id']}"
+
+
+def manifest(bundle: dict[str, Any], files: dict[str, bytes], key_id: str) -> dict[str, Any]:
     """What the export holds and where the log stood: every file's digest, every stream's
-    last version and position at the export."""
+    last version and position, the chain hash there and the checkpoint covering it."""
     streams: dict[str, dict[str, Any]] = {}
     for e in bundle["events"]:
         streams[e["stream_id"]] = {
@@ -115,6 +154,15 @@ def manifest(bundle: dict[str, Any], files: dict[str, bytes]) -> dict[str, Any]:
         "position": bundle["position"],
         "exported_at": bundle["exported_at"],
         "streams": sorted(streams.values(), key=lambda s: (s["stream"], s["id"])),
+        "chain": bundle.get("chain"),
+        "checkpoint": bundle.get("checkpoint"),
+        "personal_data": bundle["personal_data"],
+        "signature": {
+            "file": "manifest.sig",
+            "algorithm": "Ed25519",
+            "key_id": key_id,
+            "public_key_file": "public-key.pem",
+        },
         "files": [
             {"name": name, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
             for name, data in files.items()
@@ -124,7 +172,7 @@ def manifest(bundle: dict[str, Any], files: dict[str, bytes]) -> dict[str, Any]:
             "version": tool_version(),
             "format": FORMAT_VERSION,
         },
-        "verify": "sha256sum index.pdf ledger.csv events.json; compare with files[].sha256",
+        "verify": "README.txt: sha256sum -c SHA256SUMS; openssl pkeyutl -verify (manifest.sig)",
     }
 
 

@@ -1,8 +1,9 @@
 """index.pdf: the sections laid out on A4, with a linked table of contents and page numbers.
 
-Chinese text is set in reportlab's built-in CID font STSong-Light (no font file needed, works
-offline; readers substitute a Song face). The PDF is reproducible: reportlab's invariant mode,
-and title, author, dates and document id taken from the bundle, never from the clock.
+Every character is set in Noto Sans CJK SC (digests in its mono face), embedded as a subset
+(``fonts.py``), so any reader shows the file with no font installed. The PDF is reproducible:
+reportlab's invariant mode, and title, author, dates and document id taken from the bundle,
+never from the clock.
 """
 
 from __future__ import annotations
@@ -19,8 +20,6 @@ from reportlab.lib.enums import TA_CENTER, TA_RIGHT  # type: ignore[import-untyp
 from reportlab.lib.pagesizes import A4  # type: ignore[import-untyped]
 from reportlab.lib.styles import ParagraphStyle  # type: ignore[import-untyped]
 from reportlab.lib.units import mm  # type: ignore[import-untyped]
-from reportlab.pdfbase import pdfmetrics  # type: ignore[import-untyped]
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont  # type: ignore[import-untyped]
 from reportlab.pdfgen.canvas import Canvas  # type: ignore[import-untyped]
 from reportlab.platypus import (  # type: ignore[import-untyped]
     BaseDocTemplate,
@@ -36,11 +35,16 @@ from reportlab.platypus import (  # type: ignore[import-untyped]
 )
 from reportlab.platypus.tableofcontents import TableOfContents  # type: ignore[import-untyped]
 
+from registry.casefile import fonts
 from registry.casefile.document import Block, Fields, Grid, Para, Section
 from registry.domain.clock import SHANGHAI
 
-FONT = "STSong-Light"
-MONO = "Courier"
+TITLE = "校外培训预付费退费案件卷宗"
+SUBTITLE = "Court case file of a prepaid training-fee refund dispute"
+HEADER_LEFT = "退费案件卷宗 Refund case file  {case_id}"
+HEADER_RIGHT = "截至日志位置 as of position {position}"
+FOOTER = "第 {number} 页 / 共 {total} 页    Page {number} of {total}"
+CONTENTS = "目录 Contents"
 MARGIN = 18 * mm
 WIDTH = A4[0] - 2 * MARGIN
 INK = colors.HexColor("#1F2A44")
@@ -48,14 +52,11 @@ RULE = colors.HexColor("#9AA3B5")
 SHADE = colors.HexColor("#E9EDF4")
 
 
-def _style(name: str, size: float, **kw: Any) -> ParagraphStyle:
-    kw.setdefault("leading", size * 1.45)
-    return ParagraphStyle(name, fontName=FONT, fontSize=size, wordWrap="CJK", **kw)
+def _styles(font: str, mono: str) -> dict[str, ParagraphStyle]:
+    def _style(name: str, size: float, **kw: Any) -> ParagraphStyle:
+        kw.setdefault("leading", size * 1.45)
+        return ParagraphStyle(name, fontName=font, fontSize=size, wordWrap="CJK", **kw)
 
-
-def _styles() -> dict[str, ParagraphStyle]:
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
     return {
         "title": _style("title", 18, alignment=TA_CENTER, textColor=INK, spaceAfter=4),
         "subtitle": _style("subtitle", 10, alignment=TA_CENTER, textColor=RULE, spaceAfter=12),
@@ -67,7 +68,7 @@ def _styles() -> dict[str, ParagraphStyle]:
         "note": _style("note", 7.5, textColor=colors.HexColor("#555555"), spaceAfter=3),
         "cell": _style("cell", 7.8),
         "num": _style("num", 7.8, alignment=TA_RIGHT),
-        "mono": ParagraphStyle("mono", fontName=MONO, fontSize=6.6, leading=9.5),
+        "mono": ParagraphStyle("mono", fontName=mono, fontSize=6.6, leading=9.5),
         "head": _style("head", 7.8, textColor=INK),
         "label": _style("label", 8.2, textColor=INK),
         "value": _style("value", 8.6),
@@ -86,7 +87,7 @@ class Heading(Paragraph):  # type: ignore[misc]
 
 
 class CaseFileDoc(BaseDocTemplate):  # type: ignore[misc]
-    def __init__(self, out: io.BytesIO, bundle: dict[str, Any], **kw: Any) -> None:
+    def __init__(self, out: io.BytesIO, bundle: dict[str, Any], font: str, **kw: Any) -> None:
         super().__init__(
             out,
             pagesize=A4,
@@ -99,6 +100,7 @@ class CaseFileDoc(BaseDocTemplate):  # type: ignore[misc]
             **kw,
         )
         self.bundle = bundle
+        self.font = font
         frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body")
         self.addPageTemplates([PageTemplate("page", [frame], onPage=self._header)])
 
@@ -112,11 +114,11 @@ class CaseFileDoc(BaseDocTemplate):  # type: ignore[misc]
     def _header(self, canv: Canvas, doc: BaseDocTemplate) -> None:
         top = A4[1] - MARGIN
         canv.saveState()
-        canv.setFont(FONT, 7.5)
+        canv.setFont(self.font, 7.5)
         canv.setFillColor(RULE)
-        canv.drawString(MARGIN, top, f"退费案件卷宗 Refund case file  {self.bundle['case']['id']}")
+        canv.drawString(MARGIN, top, HEADER_LEFT.format(case_id=self.bundle["case"]["id"]))
         canv.drawRightString(
-            A4[0] - MARGIN, top, f"截至日志位置 as of position {self.bundle['position']}"
+            A4[0] - MARGIN, top, HEADER_RIGHT.format(position=self.bundle["position"])
         )
         canv.setStrokeColor(RULE)
         canv.setLineWidth(0.4)
@@ -124,12 +126,14 @@ class CaseFileDoc(BaseDocTemplate):  # type: ignore[misc]
         canv.restoreState()
 
 
-def _canvas_class(stamp: datetime) -> type[Canvas]:
+def _canvas_class(stamp: datetime, font: str) -> type[Canvas]:
     """A canvas that numbers pages "第 N 页 / 共 M 页" and dates the PDF at ``stamp``."""
     pdf_date = stamp.astimezone(SHANGHAI).strftime("D:%Y%m%d%H%M%S+08'00'")
 
     class NumberedCanvas(Canvas):  # type: ignore[misc]
         def __init__(self, *args: Any, **kwargs: Any) -> None:
+            # The embedded face from the first operator on, so no standard font is referenced.
+            kwargs["initialFontName"] = font
             super().__init__(*args, **kwargs)
             self._pages: list[dict[str, Any]] = []
             self.setDateFormatter(lambda *_: pdf_date)
@@ -145,11 +149,9 @@ def _canvas_class(stamp: datetime) -> type[Canvas]:
             total = len(self._pages)
             for number, state in enumerate(self._pages, start=1):
                 self.__dict__.update(state)
-                self.setFont(FONT, 8)
+                self.setFont(font, 8)
                 self.setFillColor(INK)
-                self.drawCentredString(
-                    A4[0] / 2, MARGIN, f"第 {number} 页 / 共 {total} 页    Page {number} of {total}"
-                )
+                self.drawCentredString(A4[0] / 2, MARGIN, FOOTER.format(number=number, total=total))
                 Canvas.showPage(self)
             Canvas.save(self)
 
@@ -173,9 +175,10 @@ def _two_lines(header: str) -> str:
     return f"{escape(chinese)}<br/>{escape(english)}" if english else escape(header)
 
 
-def _table(data: list[list[Paragraph]], widths: list[float], header: bool) -> Table:
+def _table(data: list[list[Paragraph]], widths: list[float], header: bool, font: str) -> Table:
     table = Table(data, colWidths=widths, repeatRows=1 if header else 0)
     commands = [
+        ("FONTNAME", (0, 0), (-1, -1), font),  # else the cells name Helvetica, never embedded
         ("GRID", (0, 0), (-1, -1), 0.4, RULE),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("TOPPADDING", (0, 0), (-1, -1), 2.5),
@@ -196,23 +199,62 @@ def _flowables(block: Block, st: dict[str, ParagraphStyle]) -> list[Flowable]:
             [Paragraph(escape(k), st["label"]), Paragraph(_markup(v), st["value"])]
             for k, v in block.rows
         ]
-        return [_table(data, [WIDTH * 0.34, WIDTH * 0.66], header=False), Spacer(1, 4)]
+        return [
+            _table(data, [WIDTH * 0.34, WIDTH * 0.66], False, st["body"].fontName),
+            Spacer(1, 4),
+        ]
     if not block.rows:
         return [Paragraph(escape(block.empty), st["note"])]
     head = [Paragraph(_two_lines(h), st["head"]) for h in block.header]
     data = [head, *(_cells(r, block, st) for r in block.rows)]
-    return [_table(data, [WIDTH * w for w in block.widths], header=True), Spacer(1, 4)]
+    return [
+        _table(data, [WIDTH * w for w in block.widths], True, st["body"].fontName),
+        Spacer(1, 4),
+    ]
 
 
-def render_pdf(bundle: dict[str, Any], cover: list[Block], sections: list[Section]) -> bytes:
+def _texts(bundle: dict[str, Any], cover: list[Block], sections: list[Section]) -> list[str]:
+    """Every text the PDF may show, for the font cut."""
+    texts = [
+        TITLE,
+        SUBTITLE,
+        HEADER_LEFT,
+        HEADER_RIGHT,
+        FOOTER,
+        CONTENTS,
+        str(bundle["case"]["id"]),
+    ]
+    blocks = list(cover)
+    for section in sections:
+        texts.append(section.heading)
+        blocks += section.blocks
+    for block in blocks:
+        if isinstance(block, Para):
+            texts.append(block.text)
+        elif isinstance(block, Fields):
+            texts += [text for row in block.rows for text in row]
+        else:
+            texts += [*block.header, block.empty]
+            texts += [text for row in block.rows for text in row]
+    return texts
+
+
+def render_pdf(
+    bundle: dict[str, Any],
+    cover: list[Block],
+    sections: list[Section],
+    font_file: str = fonts.DEFAULT_FONT_FILE,
+) -> bytes:
     """The index PDF: cover facts and contents on page 1, then each section."""
-    st = _styles()
+    font, mono = fonts.register(font_file, _texts(bundle, cover, sections))
+    st = _styles(font, mono)
     case = bundle["case"]
     exported_at = datetime.fromisoformat(bundle["exported_at"])
     out = io.BytesIO()
     doc = CaseFileDoc(
         out,
         bundle,
+        font,
         title=f"退费案件卷宗 {case['id']}",
         author="校外培训机构监管登记系统 training-registry",
         subject=f"Refund case file at log position {bundle['position']}",
@@ -220,17 +262,30 @@ def render_pdf(bundle: dict[str, Any], cover: list[Block], sections: list[Sectio
         producer="registry.casefile (ReportLab)",
         lang="zh-CN",
     )
-    toc = TableOfContents(dotsMinLevel=0, levelStyles=[st["toc"]])
+    toc = TableOfContents(
+        dotsMinLevel=0,
+        levelStyles=[st["toc"]],
+        tableStyle=TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), font),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+            ]
+        ),
+    )
     story: list[Flowable] = [
-        Paragraph("校外培训预付费退费案件卷宗", st["title"]),
-        Paragraph("Court case file of a prepaid training-fee refund dispute", st["subtitle"]),
+        Paragraph(TITLE, st["title"]),
+        Paragraph(SUBTITLE, st["subtitle"]),
     ]
     for block in cover:
         story += _flowables(block, st)
-    story += [Heading("目录 Contents", "contents", st["h1"], listed=False), toc, PageBreak()]
+    story += [Heading(CONTENTS, "contents", st["h1"], listed=False), toc, PageBreak()]
     for section in sections:
         story += [CondPageBreak(45 * mm), Heading(section.heading, f"s{section.number}", st["h1"])]
         for block in section.blocks:
             story += _flowables(block, st)
-    doc.multiBuild(story, canvasmaker=_canvas_class(exported_at))
+    doc.multiBuild(story, canvasmaker=_canvas_class(exported_at, font))
     return out.getvalue()

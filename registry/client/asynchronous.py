@@ -212,6 +212,16 @@ class AsyncRegistryClient:
         ):
             yield Answer.model_validate(item)
 
+    async def export_case_file(self, case_id: Any) -> tuple[bytes, str, int]:
+        response = await self.send("POST", f"/v1/refund-cases/{case_id}/case-files")
+        if not response.is_success:
+            transport.answer(response)
+        return (
+            response.content,
+            response.headers["x-manifest-sha256"],
+            int(response.headers["x-registry-position"]),
+        )
+
     async def case_file(
         self, case_id: Any, *, position: int | None = None
     ) -> tuple[bytes, str, int]:

@@ -232,8 +232,21 @@ class RegistryClient:
         for item in self.pages(f"/v1/contracts/{contract_id}/ledger", limit=500):
             yield Event.model_validate(item)
 
+    def export_case_file(self, case_id: Any) -> tuple[bytes, str, int]:
+        """Export the court case file now (recorded on the case): the ZIP, its manifest's
+        SHA-256 and its position."""
+        response = self.send("POST", f"/v1/refund-cases/{case_id}/case-files")
+        if not response.is_success:
+            transport.answer(response)
+        return (
+            response.content,
+            response.headers["x-manifest-sha256"],
+            int(response.headers["x-registry-position"]),
+        )
+
     def case_file(self, case_id: Any, *, position: int | None = None) -> tuple[bytes, str, int]:
-        """The court case file (ZIP), its manifest's SHA-256 and the position it reflects."""
+        """The court case file (ZIP), its manifest's SHA-256 and the position it reflects;
+        reading it records nothing."""
         response = self.send(
             "GET",
             f"/v1/refund-cases/{case_id}/case-file",

@@ -95,7 +95,15 @@ class Dispute:
         assert answer["assessed_fen"] == 265_846
         return int(answer["position"])
 
-    def export(self, key: Headers | None = None, position: int | None = None) -> httpx.Response:
+    def export(self, key: Headers | None = None) -> httpx.Response:
+        """``POST …/case-files``: export the case file now, a recorded act."""
+        return self.client.post(
+            f"/v1/refund-cases/{self.case_id}/case-files",
+            headers=self.keys.court if key is None else key,
+        )
+
+    def fetch(self, key: Headers | None = None, position: int | None = None) -> httpx.Response:
+        """``GET …/case-file[?position=]``: read the case file, recording nothing."""
         params = {} if position is None else {"position": position}
         return self.client.get(
             f"/v1/refund-cases/{self.case_id}/case-file",
@@ -104,8 +112,11 @@ class Dispute:
         )
 
     def case_file(self, key: Headers | None = None, position: int | None = None) -> CaseFile:
-        """The case file exported (by the court unless ``key`` says who), opened."""
-        return CaseFile(self.export(key, position))
+        """The case file (of the court unless ``key`` says whose), opened: exported now, or
+        read at ``position`` if given."""
+        if position is None:
+            return CaseFile(self.export(key), 201)
+        return CaseFile(self.fetch(key, position))
 
     def read(self, path: str) -> dict[str, Any]:
         """What the court reads at ``path`` of the API."""
@@ -259,8 +270,8 @@ def dispute(unassessed: Dispute) -> Dispute:
 class CaseFile:
     """An exported ZIP, opened."""
 
-    def __init__(self, answer: httpx.Response) -> None:
-        assert answer.status_code == 200, answer.text
+    def __init__(self, answer: httpx.Response, status: int = 200) -> None:
+        assert answer.status_code == status, answer.text
         assert answer.headers["content-type"] == "application/zip"
         self.answer = answer
         self.archive = answer.content

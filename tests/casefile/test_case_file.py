@@ -42,7 +42,16 @@ CREDIT_CODE = "91110108551385082Q"
 LICENCE_NO = "教民111010870001234号"
 CLAIMANT = "王丽娟"
 PHONE = "13911112222"
-FILES = ["index.pdf", "ledger.csv", "events.json", "manifest.json"]
+FILES = [
+    "README.txt",
+    "index.pdf",
+    "ledger.csv",
+    "events.json",
+    "public-key.pem",
+    "manifest.json",
+    "manifest.sig",
+    "SHA256SUMS",
+]
 EXPORT_NEEDS_ASSESSMENT = "refund_case.export_needs_assessment"
 
 
@@ -169,7 +178,7 @@ def test_every_digest_in_the_manifest_verifies(dispute: Dispute) -> None:
     case_file = dispute.case_file()
     manifest = case_file.manifest
 
-    assert [f["name"] for f in manifest["files"]] == FILES[:3]
+    assert [f["name"] for f in manifest["files"]] == FILES[:5]
     for entry in manifest["files"]:
         data = case_file.files[entry["name"]]
         assert hashlib.sha256(data).hexdigest() == entry["sha256"]
@@ -209,9 +218,10 @@ def test_the_builder_gives_the_same_bytes_for_the_same_bundle(dispute: Dispute) 
     court = Principal(id="court-clerk", role="court")
     bundle = registry.case_file_bundle(court, UUID(dispute.case_id))
 
-    archive, digest = build_case_file(bundle)
+    key = dispute.services.checkpoints.key
+    archive, digest = build_case_file(bundle, key)
 
-    assert build_case_file(json.loads(json.dumps(bundle))) == (archive, digest)
+    assert build_case_file(json.loads(json.dumps(bundle)), key) == (archive, digest)
     manifest = zipfile.ZipFile(io.BytesIO(archive)).read("manifest.json")
     assert hashlib.sha256(manifest).hexdigest() == digest
 
@@ -292,7 +302,7 @@ def test_there_is_no_case_file_at_a_position_before_the_assessment(unassessed: D
     before = unassessed.head()
     unassessed.assess()
 
-    answer = unassessed.export(position=before)
+    answer = unassessed.fetch(position=before)
 
     assert answer.status_code == 422, answer.text
     assert answer.json()["rule"] == EXPORT_NEEDS_ASSESSMENT

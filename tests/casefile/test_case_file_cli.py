@@ -30,6 +30,7 @@ def _registry_command(settings: Settings, *args: str) -> Result:
     env = {
         "REGISTRY_DATABASE_URL": settings.database_url,
         "REGISTRY_DATABASE_SCHEMA": settings.database_schema,
+        "REGISTRY_SIGNING_KEY_FILE": settings.signing_key_path(),
     }
     return CliRunner().invoke(cli_app, list(args), env=env)
 
