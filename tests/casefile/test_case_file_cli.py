@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from uuid import UUID
 
+import pytest
 from typer.testing import CliRunner, Result
 
 from cli.main import app as cli_app
@@ -88,3 +89,73 @@ def test_exporting_into_a_directory_that_does_not_exist_fails_before_anything_is
     assert result.stderr.startswith("error: no directory")
     assert "Traceback" not in result.output
     assert dispute.head() == head
+
+
+def test_an_existing_partial_symlink_is_never_followed(
+    dispute: Dispute, settings: Settings, tmp_path: Path
+) -> None:
+    victim = tmp_path / "elsewhere.txt"
+    victim.write_text("not to be overwritten")
+    folder = tmp_path / "out"
+    folder.mkdir()
+    out = folder / "case.zip"
+    (folder / "case.zip.partial").symlink_to(victim)
+
+    result = _registry_command(settings, "export-case", dispute.case_id, "--out", str(out))
+
+    assert result.exit_code == 0, result.output
+    assert victim.read_text() == "not to be overwritten"
+    assert out.read_bytes()[:2] == b"PK" and not out.is_symlink()
+    assert sorted(p.name for p in folder.iterdir()) == ["case.zip", "case.zip.partial"]
+
+
+def test_a_failed_write_records_no_export_and_leaves_nothing_behind(
+    dispute: Dispute, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import cli.casefile
+
+    def full_disk(_fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(cli.casefile.os, "fsync", full_disk)
+    head = dispute.head()
+    folder = tmp_path / "out"
+    folder.mkdir()
+
+    result = _registry_command(
+        settings, "export-case", dispute.case_id, "--out", str(folder / "case.zip")
+    )
+
+    assert result.exit_code == 1
+    assert "No space left on device" in result.stderr and "nothing recorded" in result.stderr
+    assert list(folder.iterdir()) == []
+    assert dispute.head() == head
+
+
+def test_verify_case_checks_a_file_and_names_what_was_altered(
+    dispute: Dispute, settings: Settings, tmp_path: Path
+) -> None:
+    import io
+    import zipfile
+
+    out = tmp_path / "case.zip"
+    assert (
+        _registry_command(settings, "export-case", dispute.case_id, "--out", str(out)).exit_code
+        == 0
+    )
+
+    result = _registry_command(settings, "verify-case", str(out))
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"case.zip verified: case {dispute.case_id} at position ")
+    source = zipfile.ZipFile(io.BytesIO(out.read_bytes()))
+    forged = tmp_path / "forged.zip"
+    with zipfile.ZipFile(forged, "w") as target:
+        for name in source.namelist():
+            data = source.read(name)
+            target.writestr(name, data + b"1,forged\r\n" if name == "ledger.csv" else data)
+
+    refused = _registry_command(settings, "verify-case", str(forged))
+
+    assert refused.exit_code == 1
+    assert "ledger.csv does not match" in refused.stderr
