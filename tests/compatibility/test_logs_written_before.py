@@ -105,9 +105,9 @@ def test_a_case_exported_under_the_old_code_exports_again_from_the_old_log(
         e.originator_id for e in old_log if e.topic == get_topic(RefundCase.CaseFileExported)
     ]
     assert exported
-    archive, manifest, _ = services.registry.export_case_file(ADMIN, exported[0])
-    assert archive.startswith(b"PK")
-    assert manifest["position"] == len(old_log)
+    case_file, _ = services.registry.export_case_file(ADMIN, exported[0])
+    assert case_file.archive.startswith(b"PK")
+    assert case_file.position == len(old_log)
 
 
 def test_a_new_decision_is_recorded_after_the_old_events_of_an_institution(

@@ -147,8 +147,8 @@ def test_a_family_is_refunded_after_the_school_closes_mediation_fails_and_the_co
     assert get(case, court)["referral"]["court"] == "北京市海淀区人民法院"
 
     # The court exports the case file and checks it.
-    exported = client.get(f"{case}/case-file", headers=court)
-    assert exported.status_code == 200, exported.text
+    exported = client.post(f"{case}/case-files", headers=court)
+    assert exported.status_code == 201, exported.text
     files = zipfile.ZipFile(io.BytesIO(exported.content))
     manifest = json.loads(files.read("manifest.json"))
     for entry in manifest["files"]:
