@@ -35,7 +35,7 @@ from reportlab.platypus import (  # type: ignore[import-untyped]
 )
 from reportlab.platypus.tableofcontents import TableOfContents  # type: ignore[import-untyped]
 
-from registry.casefile import fonts
+from registry.casefile import fonts, pdfa
 from registry.casefile.document import Block, Fields, Grid, Para, Section
 from registry.domain.clock import SHANGHAI
 
@@ -140,6 +140,11 @@ def _canvas_class(stamp: datetime, font: str) -> type[Canvas]:
             # Invariant mode seeds the document id from SOURCE_DATE_EPOCH when it is set; seed
             # it from the export time instead, so the bytes never depend on the environment.
             self._doc.signature = hashlib.md5(pdf_date.encode(), usedforsecurity=False)
+            pdfa.mark(self, stamp.astimezone(SHANGHAI))
+
+        def linkRect(self, *args: Any, **kwargs: Any) -> None:  # noqa: N802 (ReportLab's name)
+            kwargs.setdefault("F", 4)  # PDF/A: a link annotation is printable
+            super().linkRect(*args, **kwargs)
 
         def showPage(self) -> None:
             self._pages.append(dict(self.__dict__))

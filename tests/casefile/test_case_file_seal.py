@@ -150,3 +150,21 @@ def test_reading_a_case_file_records_nothing_and_gives_the_bytes_of_its_export(
         hashlib.sha256(exported.files["manifest.json"]).hexdigest()
         == (exported.answer.headers["X-Manifest-SHA256"])
     )
+
+
+def test_the_index_carries_what_pdf_a_2b_asks_beyond_its_fonts(dispute: Dispute) -> None:
+    case_file = dispute.case_file()
+    root = case_file.pdf.trailer["/Root"]
+    metadata = root["/Metadata"].get_object()
+    assert "/Filter" not in metadata
+    xmp = metadata.get_data().decode("utf-8")
+    assert "<pdfaid:part>2</pdfaid:part>" in xmp
+    assert "<pdfaid:conformance>B</pdfaid:conformance>" in xmp
+    assert case_file.pdf.metadata.title in xmp
+    intent = root["/OutputIntents"][0].get_object()
+    assert intent["/S"] == "/GTS_PDFA1"
+    profile = intent["/DestOutputProfile"].get_object()
+    assert profile["/N"] == 3 and profile.get_data()[36:40] == b"acsp"
+    links = [a.get_object() for page in case_file.pdf.pages for a in page.get("/Annots", [])]
+    assert links and all(a["/F"] == 4 for a in links)  # printable
+    assert b"/URI" not in case_file.files["index.pdf"]  # nothing outside the file
