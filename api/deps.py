@@ -10,11 +10,10 @@ from typing import Annotated, Any
 import anyio
 from fastapi import Depends, Header, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
 
 from api.auth import authenticate
 from api.schemas.common import Body
-from registry.adapters.idempotency import request_fingerprint
+from registry.adapters.idempotency import Claim, request_fingerprint
 from registry.application.registry import Registry
 from registry.application.results import WriteResult
 from registry.bootstrap import Services
@@ -64,30 +63,6 @@ class Writer:
     idempotency_key: str | None
     expected_version: int | None
 
-    def run(
-        self,
-        body: BaseModel | None,
-        command: Callable[[], WriteResult],
-        status_code: int = 200,
-        shape: Callable[[WriteResult], dict[str, Any]] | None = None,
-    ) -> JSONResponse:
-        def execute() -> tuple[int, dict[str, Any]]:
-            result = command()
-            return status_code, (shape or WriteResult.as_dict)(result)
-
-        if self.idempotency_key is None:
-            code, payload = execute()
-            return self._answer(code, payload, replayed=False)
-        fingerprint = request_fingerprint(
-            self.request.method,
-            self.request.url.path,
-            body.model_dump(mode="json") if body is not None else None,
-        )
-        answer = self.services.idempotency.run(
-            self.principal.id, self.idempotency_key, fingerprint, execute
-        )
-        return self._answer(answer.status_code, answer.body, replayed=answer.replayed)
-
     def execute(
         self,
         body: Body,
@@ -95,14 +70,22 @@ class Writer:
         status_code: int = 200,
         shape: Callable[[WriteResult], dict[str, Any]] | None = None,
     ) -> JSONResponse:
-        """Run ``command`` (which ``body`` asked for) with the caller's If-Match."""
+        """Run ``command`` (which ``body`` asked for) with the caller's If-Match, once per
+        Idempotency-Key: the key's answer commits with the command's events."""
         registry = self.services.registry
         metrics = getattr(self.request.app.state, "metrics", None)
+        render = shape or WriteResult.as_dict
 
-        def run() -> WriteResult:
+        def run(claim: Claim | None) -> tuple[int, dict[str, Any]]:
+            acknowledge = None
+            if claim is not None:
+                acknowledge = lambda result: claim.answer(status_code, render(result))  # noqa: E731
             try:
                 result = registry.execute(
-                    self.principal, command, expected_version=self.expected_version
+                    self.principal,
+                    command,
+                    expected_version=self.expected_version,
+                    acknowledge=acknowledge,
                 )
             except Exception as e:
                 if metrics is not None:
@@ -110,9 +93,18 @@ class Writer:
                 raise
             if metrics is not None:
                 metrics.command(type(command).__name__, None)
-            return result
+            return status_code, render(result)
 
-        return self.run(body, run, status_code=status_code, shape=shape)
+        if self.idempotency_key is None:
+            code, payload = run(None)
+            return self._answer(code, payload, replayed=False)
+        fingerprint = request_fingerprint(
+            self.request.method, self.request.url.path, body.model_dump(mode="json")
+        )
+        answer = self.services.idempotency.run(
+            self.principal.id, self.idempotency_key, fingerprint, run
+        )
+        return self._answer(answer.status_code, answer.body, replayed=answer.replayed)
 
     @staticmethod
     def _answer(code: int, payload: dict[str, Any], replayed: bool) -> JSONResponse:

@@ -14,12 +14,15 @@ from api.auth import principal_of
 from registry.domain.errors import (
     Conflict,
     Forbidden,
+    InProgress,
     InvalidInput,
     NotFound,
     NotYetConsistent,
     RegistryError,
     RuleViolation,
+    Throttled,
     Unauthenticated,
+    Unavailable,
 )
 
 log = logging.getLogger("registry.api")
@@ -34,6 +37,9 @@ STATUS_OF: dict[type[RegistryError], tuple[int, str]] = {
     RuleViolation: (422, "A regulatory rule refuses this"),
     InvalidInput: (422, "Invalid input"),
     NotYetConsistent: (503, "Read models are catching up"),
+    InProgress: (409, "A request with this Idempotency-Key is in progress"),
+    Unavailable: (503, "The database is not available"),
+    Throttled: (429, "Too many requests"),
 }
 
 
@@ -49,7 +55,7 @@ def problem(
     if status == 401:
         headers["WWW-Authenticate"] = "Bearer"
     if status == 503:
-        headers["Retry-After"] = "1"
+        headers.setdefault("Retry-After", "1")
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
@@ -64,7 +70,10 @@ def _registry_error(_: Request, exc: Exception) -> JSONResponse:
         extra["type"] = f"urn:registry:rule:{exc.rule}"
     if isinstance(exc, InvalidInput):
         extra["errors"] = [{"loc": [exc.field] if exc.field else [], "msg": exc.detail}]
-    return problem(status, title, exc.detail, **extra)
+    headers = {}
+    if exc.retry_after is not None:
+        headers["Retry-After"] = str(exc.retry_after)
+    return problem(status, title, exc.detail, headers, **extra)
 
 
 def _validation_error(request: Request, exc: Exception) -> JSONResponse:

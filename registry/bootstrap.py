@@ -56,7 +56,7 @@ def build_services(settings: Settings) -> Services:
         engine=engine,
         registry=registry,
         keys=KeyStore(engine),
-        idempotency=IdempotencyStore(engine),
+        idempotency=IdempotencyStore(engine, settings.idempotency_takeover_seconds),
         projector=projector,
         views=ReadModels(read_engine(engine)),
         feed=ChangeFeed(registry.store, engine, projector),

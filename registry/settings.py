@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     checkpoint_every_seconds: float = 600.0
     # Noto Sans CJK SC, embedded in case files (Debian's fonts-noto-cjk puts it here).
     case_file_font: str = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+    # After how many seconds a retry may take over an Idempotency-Key whose request never
+    # answered (it crashed or was killed); the first request's events are then refused.
+    idempotency_takeover_seconds: float = 30.0
 
     @property
     def backend(self) -> Literal["sqlite", "postgresql"]:
@@ -63,7 +66,8 @@ class Settings(BaseSettings):
                 "PERSISTENCE_MODULE": "eventsourcing.sqlite",
                 "SQLITE_DBNAME": self.sqlite_path(),
                 "SQLITE_LOCK_TIMEOUT": "30",
-                # The library's recorder with the hash chain in each insert (adapters/chain.py).
+                # The library's recorder with the hash chain in each insert (adapters/chain.py) and
+                # the rows a save asks to commit with its events (adapters/with_events.py).
                 "APPLICATION_RECORDER_TOPIC": (
                     "registry.adapters.sqlite_recorder:RegistrySQLiteRecorder"
                 ),

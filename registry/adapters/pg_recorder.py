@@ -9,15 +9,18 @@ about a third of that. Everything else is the library's own: the same table, the
 the notification ids returned in insert order, the same errors on a version conflict.
 
 After the insert, still in its transaction and under its lock, the recorder runs the registry's
-insert steps (the hash chain, ``chain.py``) with the same cursor: a step that fails rolls the
-events back too.
+insert steps (the hash chain, ``chain.py``) with the same cursor, and then writes the rows the
+save asked to commit with its events (``with_events.py``: an Idempotency-Key's answer): a step
+that fails rolls the events back too.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import suppress
 from typing import Any
 
+import psycopg
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from psycopg import Cursor
@@ -26,6 +29,7 @@ from psycopg.sql import SQL, Identifier
 
 from registry.adapters.chain import CHAIN_TABLE, ChainStep
 from registry.adapters.sqlite_recorder import InsertStep
+from registry.adapters.with_events import InsertTransaction, write_all
 
 
 class BinaryArraysPostgresRecorder(PostgresApplicationRecorder):
@@ -75,6 +79,17 @@ class BinaryArraysPostgresRecorder(PostgresApplicationRecorder):
         self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
         positions = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs) or []
-        for step in self.insert_steps:
-            step(curs, stored_events, positions)
+        try:
+            for step in self.insert_steps:
+                step(curs, stored_events, positions)
+            if positions:
+                tx = InsertTransaction("postgresql", curs, schema=self.datastore.schema)
+                write_all(tx, positions, kwargs)
+        except BaseException:
+            # The library ends its transaction with COMMIT whatever was raised inside it (it
+            # re-raises afterwards): fail the transaction first, so nothing commits.
+            with suppress(psycopg.Error):
+                curs.execute("SELECT 1 / 0")
+                curs.fetchall()
+            raise
         return positions

@@ -2,8 +2,9 @@
 
 ``SQLiteApplicationRecorder`` inserts a batch of events in one transaction (one writer at a
 time per file). This subclass runs the registry's insert steps (the hash chain,
-``chain.py``) in that same transaction, after the events, with the same cursor: a step that
-fails rolls the events back too.
+``chain.py``) in that same transaction, after the events, with the same cursor, and then
+writes the rows the save asked to commit with its events (``with_events.py``: an
+Idempotency-Key's answer): a step that fails rolls the events back too.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from eventsourcing.persistence import StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLiteDatastore
 
 from registry.adapters.chain import CHAIN_TABLE, ChainStep
+from registry.adapters.with_events import InsertTransaction, write_all
 
 # A step of the insert transaction: (cursor, the events, their positions).
 InsertStep = Callable[[Any, Sequence[StoredEvent], Sequence[int]], None]
@@ -43,4 +45,6 @@ class RegistrySQLiteRecorder(SQLiteApplicationRecorder):
         positions = super()._insert_events(c, stored_events, **kwargs) or []
         for step in self.insert_steps:
             step(c, stored_events, positions)
+        if positions:
+            write_all(InsertTransaction("sqlite", c), positions, kwargs)
         return positions

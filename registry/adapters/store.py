@@ -50,7 +50,9 @@ idempotency_records = Table(
     Column("request_hash", String(64), nullable=False),
     Column("status_code", BigInteger),
     Column("response", JSON),
+    # When the request holding the key claimed it, and its token (a retry may take it over).
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("claim", String(32)),
 )
 
 # How far each process that reacts to events has read the notification log.
@@ -91,6 +93,7 @@ def create_db_engine(settings: Settings) -> Engine:
 def create_tables(engine: Engine) -> None:
     metadata.create_all(engine)
     add_missing_columns(engine, api_keys)
+    add_missing_columns(engine, idempotency_records)
 
 
 def add_missing_columns(engine: Engine, table: Table) -> None:

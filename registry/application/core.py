@@ -4,6 +4,10 @@ A command goes one way, whoever sends it (API, command line, client, demo): find
 load the aggregate it acts on, authorise the principal for the aggregate's district, check the
 version the caller last saw (``If-Match``), run the aggregate's command, save everything it
 changed in one transaction, and answer a ``WriteResult`` with the log position.
+
+A caller may have the answer recorded with the events (``acknowledge``): the rows it returns
+for the ``WriteResult`` commit in the transaction that inserts the events, or not at all (the
+API's Idempotency-Key answers are written so).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate, DomainEvent
 from eventsourcing.persistence import IntegrityError, Notification, StoredEvent
 
+from registry.adapters.with_events import InsertTransaction, RowsWithEvents
 from registry.application.results import WriteResult
 from registry.domain.clock import today
 from registry.domain.commands import Command
@@ -30,6 +35,9 @@ C = TypeVar("C", bound=Command)
 C_contra = TypeVar("C_contra", bound=Command, contravariant=True)
 
 Roles = tuple[str, ...]
+
+# Given what a write will answer, the rows that record that answer with its events.
+Acknowledge = Callable[[WriteResult], RowsWithEvents]
 
 
 class EventStore(Application[UUID]):
@@ -77,10 +85,13 @@ class EventStore(Application[UUID]):
             raise TypeError(f"position holds no domain event: {notification.topic}")
         return event
 
-    def save_all(self, head: Aggregate, *others: Aggregate) -> WriteResult:
-        """Save atomically; a concurrent writer that got there first makes this a 409."""
+    def save_all(
+        self, head: Aggregate, *others: Aggregate, with_events: Sequence[RowsWithEvents] = ()
+    ) -> WriteResult:
+        """Save atomically, ``with_events`` rows in the same transaction; a concurrent writer
+        that got there first makes this a 409."""
         try:
-            recordings = self.save(head, *others)
+            recordings = self.save(head, *others, with_events=with_events)
         except IntegrityError:
             raise Conflict(
                 "the record was changed by another request at the same time; read it and retry"
@@ -120,7 +131,11 @@ class Handler(Protocol[C_contra]):
     """Runs one kind of command for a principal, answering what was written."""
 
     def __call__(
-        self, principal: Principal, command: C_contra, expected_version: int | None
+        self,
+        principal: Principal,
+        command: C_contra,
+        expected_version: int | None,
+        acknowledge: Acknowledge | None = None,
     ) -> WriteResult: ...
 
 
@@ -135,7 +150,11 @@ class Change(Generic[C, A]):
     run: Callable[[A, C, Context], None]
 
     def __call__(
-        self, principal: Principal, command: C, expected_version: int | None
+        self,
+        principal: Principal,
+        command: C,
+        expected_version: int | None,
+        acknowledge: Acknowledge | None = None,
     ) -> WriteResult:
         target: UUID = getattr(command, "target")  # noqa: B009 (every change command has one)
         aggregate = self.store.load(self.aggregate, target, self.what)
@@ -146,7 +165,7 @@ class Change(Generic[C, A]):
                 f"version {expected_version} is stale; the record is at version {aggregate.version}"
             )
         self.run(aggregate, command, ctx)
-        return finish(self.store, ctx, aggregate)
+        return finish(self.store, ctx, aggregate, acknowledge)
 
 
 @dataclass(frozen=True)
@@ -164,13 +183,17 @@ class Create(Generic[C, A]):
     conflict: Callable[[A], str] | None = None
 
     def __call__(
-        self, principal: Principal, command: C, expected_version: int | None
+        self,
+        principal: Principal,
+        command: C,
+        expected_version: int | None,
+        acknowledge: Acknowledge | None = None,
     ) -> WriteResult:
         for attempt in range(1, self.attempts + 1):
             ctx = Context(principal, self.store, today())
             created = self.run(command, ctx)
             try:
-                return finish(self.store, ctx, created)
+                return finish(self.store, ctx, created, acknowledge)
             except Conflict:
                 if attempt < self.attempts:
                     continue
@@ -180,11 +203,27 @@ class Create(Generic[C, A]):
         raise AssertionError("unreachable: the last attempt returns or raises")
 
 
-def finish(store: EventStore, ctx: Context, head: Aggregate) -> WriteResult:
+def finish(
+    store: EventStore, ctx: Context, head: Aggregate, acknowledge: Acknowledge | None = None
+) -> WriteResult:
     """Save the command's aggregates together, then run what waits on the commit."""
     if not ctx.authorised:  # every path authorises before it writes; never save unchecked
         raise Forbidden("the command was not authorised")
-    result = store.save_all(head, *ctx.also_save)
+    with_events = [] if acknowledge is None else [_Answer(head, ctx, acknowledge)]
+    result = store.save_all(head, *ctx.also_save, with_events=with_events)
     for reaction in ctx.after_save:
         reaction()
     return WriteResult(result.id, result.version, result.position, ctx.extra or None)
+
+
+@dataclass(frozen=True)
+class _Answer:
+    """The rows ``acknowledge`` records for the answer, once the batch's position is known."""
+
+    head: Aggregate
+    ctx: Context
+    acknowledge: Acknowledge
+
+    def write(self, tx: InsertTransaction, positions: Sequence[int]) -> None:
+        result = WriteResult(self.head.id, self.head.version, positions[-1], self.ctx.extra or None)
+        self.acknowledge(result).write(tx, positions)

@@ -20,7 +20,7 @@ from registry.application import cases, contracts, institutions
 from registry.application.case_views import CaseFile, CaseFileSeal, CaseQueries
 from registry.application.clock import Clock
 from registry.application.contract_views import ContractQueries
-from registry.application.core import EventStore, Handler
+from registry.application.core import Acknowledge, EventStore, Handler
 from registry.application.imports import ImportEntry, ImportOutcome, import_entries
 from registry.application.institution_views import InstitutionQueries
 from registry.application.reactions import ContractFreezer
@@ -78,13 +78,19 @@ class Registry:
     # -- commands ----------------------------------------------------------------------------
 
     def execute(
-        self, principal: Principal, command: Command, *, expected_version: int | None = None
+        self,
+        principal: Principal,
+        command: Command,
+        *,
+        expected_version: int | None = None,
+        acknowledge: Acknowledge | None = None,
     ) -> WriteResult:
-        """Run one command for ``principal``; ``expected_version`` is the caller's If-Match."""
+        """Run one command for ``principal``; ``expected_version`` is the caller's If-Match;
+        the rows ``acknowledge`` gives for the answer commit with the command's events."""
         handler = self._handlers.get(type(command))
         if handler is None:
             raise InvalidInput(f"{type(command).__name__} is not a command of the registry")
-        return handler(principal, command, expected_version)
+        return handler(principal, command, expected_version, acknowledge)
 
     def import_institutions(
         self, principal: Principal, entries: Sequence[ImportEntry], *, save: bool = True

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 
 class RegistryError(Exception):
-    """Base of every error the registry raises on purpose."""
+    """Base of every error the registry raises on purpose; ``retry_after`` (seconds) when a
+    retry may succeed later (HTTP ``Retry-After``)."""
 
-    def __init__(self, detail: str) -> None:
+    retry_after: int | None = None
+
+    def __init__(self, detail: str, *, retry_after: int | None = None) -> None:
         super().__init__(detail)
         self.detail = detail
+        if retry_after is not None:
+            self.retry_after = retry_after
 
 
 class NotFound(RegistryError):
@@ -45,3 +50,17 @@ class InvalidInput(RegistryError):
 
 class NotYetConsistent(RegistryError):
     """The read models have not reached the asked position in time (HTTP 503, retry)."""
+
+
+class InProgress(RegistryError):
+    """Another request holds the Idempotency-Key, or took it over from this one (HTTP 409)."""
+
+
+class Unavailable(RegistryError):
+    """The database does not answer for now (HTTP 503, retry)."""
+
+    retry_after = 2
+
+
+class Throttled(RegistryError):
+    """Too many requests, or too many failed keys, from one address (HTTP 429)."""
