@@ -9,7 +9,9 @@ from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
 from api import observability
+from api.deps import Waiters
 from api.errors import install_error_handlers
+from api.guard import Guard
 from api.openapi import install_openapi
 from api.public_cache import PublicCache
 from api.routes import (
@@ -61,8 +63,11 @@ def create_app(
         lifespan=lifespan,
     )
     install_error_handlers(app)
+    app.state.consistency_waiters = Waiters(settings.max_consistency_waiters)
     # Public reads answered from memory while the read models stay where they were.
     app.add_middleware(PublicCache, positions=lambda app: app.state.services.projector.positions)
+    # Outermost: limits, throttles and the key before anything reads the request.
+    app.add_middleware(Guard, settings=settings)
     app.include_router(health.router)
     app.include_router(admin_keys.router)
     app.include_router(institutions.router)

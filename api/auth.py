@@ -20,8 +20,8 @@ BEARER = HTTPBearer(
 )
 
 
-def bearer_token(request: Request) -> str | None:
-    header = request.headers.get("authorization", "")
+def bearer_token(header: str) -> str | None:
+    """The key of an ``Authorization: Bearer <key>`` header."""
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
@@ -31,7 +31,8 @@ def bearer_token(request: Request) -> str | None:
 def principal_of(request: Request) -> Principal:
     """The key's principal; 401 when the key is missing, unknown or revoked (may query)."""
     services = request.app.state.services
-    principal: Principal = services.keys.authenticate(bearer_token(request))
+    token = bearer_token(request.headers.get("authorization", ""))
+    principal: Principal = services.keys.authenticate(token)
     return principal
 
 
@@ -39,10 +40,14 @@ async def authenticate(
     request: Request,
     _: Annotated[HTTPAuthorizationCredentials | None, Security(BEARER)] = None,
 ) -> Principal:
-    """``principal_of`` as a dependency: a key checked recently is answered on the event loop,
-    any other is looked up in a worker thread (one thread hop less for most requests)."""
+    """``principal_of`` as a dependency: the key the guard checked (``api/guard.py``); else a
+    key checked recently is answered on the event loop, any other is looked up in a worker
+    thread (one thread hop less for most requests)."""
+    checked: Principal | None = getattr(request.state, "principal", None)
+    if checked is not None:
+        return checked
     principal: Principal | None = request.app.state.services.keys.recently_checked(
-        bearer_token(request)
+        bearer_token(request.headers.get("authorization", ""))
     )
     if principal is None:
         principal = await anyio.to_thread.run_sync(principal_of, request)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -21,7 +22,10 @@ from registry.domain.commands import Command
 from registry.domain.errors import InvalidInput, NotYetConsistent
 from registry.domain.principal import Principal
 
-_IF_MATCH = re.compile(r'^\s*(?:W/)?"?(\d+)"?\s*$')
+_IF_MATCH = re.compile(r'^\s*(?:W/)?"?(\d{1,18})"?\s*$')
+# The largest log position or version a request may name (SQLite's and PostgreSQL's bigint,
+# with room for the arithmetic on it).
+MAX_POSITION = 2**62
 
 
 # Dependencies that do no I/O are ``async``: FastAPI runs a plain ``def`` dependency in a
@@ -50,7 +54,10 @@ def parse_if_match(value: str | None) -> int | None:
     match = _IF_MATCH.match(value)
     if not match:
         raise InvalidInput('If-Match must be a version in quotes, e.g. "3"', "If-Match")
-    return int(match.group(1))
+    version = int(match.group(1))
+    if version > MAX_POSITION:
+        raise InvalidInput(f"If-Match names a version above {MAX_POSITION}", "If-Match")
+    return version
 
 
 @dataclass
@@ -135,16 +142,49 @@ WriterDep = Annotated[Writer, Depends(get_writer)]
 async def read_your_writes(
     request: Request,
     consistent_after: Annotated[
-        int | None, Query(ge=0, description="answer only once this log position is applied")
+        int | None,
+        Query(ge=0, le=MAX_POSITION, description="answer only once this log position is applied"),
     ] = None,
 ) -> None:
-    """Wait (bounded) until the read models have applied ``consistent_after``."""
-    if consistent_after is not None:
+    """Wait (bounded) until the read models have applied ``consistent_after``: only for a
+    position already written (422 otherwise), and only so many requests at once (503)."""
+    if consistent_after is None:
+        return
+    waiters: Waiters = request.app.state.consistency_waiters
+    with waiters.place():
         await anyio.to_thread.run_sync(_wait_until_applied, request, consistent_after)
+
+
+class Waiters:
+    """Counts the requests waiting on ``consistent_after``; refuses those over the limit."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.waiting = 0
+
+    @contextmanager
+    def place(self) -> Iterator[None]:
+        if self.waiting >= self.limit:
+            raise NotYetConsistent(
+                "too many requests are waiting for the read models; retry shortly"
+            )
+        self.waiting += 1
+        try:
+            yield
+        finally:
+            self.waiting -= 1
 
 
 def _wait_until_applied(request: Request, position: int) -> None:
     services: Services = request.app.state.services
+    if services.projector.wait_for(position, 0.0):
+        return
+    head = services.registry.store.head()
+    if position > head:
+        raise InvalidInput(
+            f"consistent_after {position} is beyond the log's last position {head}",
+            "consistent_after",
+        )
     timeout = services.settings.consistency_timeout
     runner = getattr(request.app.state, "projector_runner", None)
     if runner is None or not runner.alive:

@@ -5,6 +5,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import psycopg
+import psycopg_pool
+import sqlalchemy.exc
+from eventsourcing import persistence
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -78,7 +82,7 @@ def _registry_error(_: Request, exc: Exception) -> JSONResponse:
 
 def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    if _needs_key(request.url.path):
+    if needs_key(request.url.path):
         # A stranger learns nothing about a request's shape before showing a key.
         try:
             principal_of(request)
@@ -100,17 +104,50 @@ def _http_error(_: Request, exc: Exception) -> JSONResponse:
     )
 
 
-def _needs_key(path: str) -> bool:
+def needs_key(path: str) -> bool:
     return path.startswith("/v1/") and not path.startswith("/v1/public/")
 
 
 def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-    # The message may carry request data; log the type and the route only.
-    log.error("unexpected %s on %s %s", type(exc).__name__, request.method, request.url.path)
-    return problem(500, "Internal error", "the registry could not complete the request")
+    # The message may carry request data; log the type, the route and the request id only.
+    request_id = getattr(request.state, "request_id", None)
+    log.error(
+        "unexpected %s on %s %s (request %s)",
+        type(exc).__name__,
+        request.method,
+        request.url.path,
+        request_id,
+    )
+    return problem(
+        500, "Internal error", "the registry could not complete the request", request_id=request_id
+    )
+
+
+# What the drivers raise while the database is down or restarting: 503, retry shortly.
+DATABASE_DOWN: tuple[type[Exception], ...] = (
+    sqlalchemy.exc.OperationalError,
+    sqlalchemy.exc.InterfaceError,
+    sqlalchemy.exc.TimeoutError,
+    psycopg.OperationalError,
+    psycopg.InterfaceError,
+    psycopg_pool.PoolTimeout,
+    persistence.OperationalError,
+    persistence.InterfaceError,
+)
+
+
+def _database_down(request: Request, exc: Exception) -> JSONResponse:
+    log.warning(
+        "database unavailable (%s) on %s %s", type(exc).__name__, request.method, request.url.path
+    )
+    return _registry_error(
+        request, Unavailable("the database does not answer at the moment; retry shortly")
+    )
 
 
 def install_error_handlers(app: FastAPI) -> None:
+    for down in DATABASE_DOWN:
+        app.add_exception_handler(down, _database_down)
     app.add_exception_handler(RegistryError, _registry_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)

@@ -55,7 +55,7 @@ def build_services(settings: Settings) -> Services:
         settings=settings,
         engine=engine,
         registry=registry,
-        keys=KeyStore(engine),
+        keys=KeyStore(engine, settings.key_check_seconds),
         idempotency=IdempotencyStore(engine, settings.idempotency_takeover_seconds),
         projector=projector,
         views=ReadModels(read_engine(engine)),

@@ -35,6 +35,22 @@ class Settings(BaseSettings):
     # After how many seconds a retry may take over an Idempotency-Key whose request never
     # answered (it crashed or was killed); the first request's events are then refused.
     idempotency_takeover_seconds: float = 30.0
+    # Request limits: a body above max_body_bytes answers 413 (read only after the key was
+    # checked); a longer query string 414; more header bytes 431.
+    max_body_bytes: int = 1_048_576
+    max_query_bytes: int = 4096
+    max_header_bytes: int = 16_384
+    # How many requests may wait on ?consistent_after= at once; more answer 503 at once.
+    max_consistency_waiters: int = 32
+    # Failed keys from one address: after this many within a minute, 429 until it passes.
+    auth_failures_per_minute: int = 20
+    # Requests a minute one address may make to the public endpoints (0: no limit).
+    public_requests_per_minute: int = 0
+    # TLS ends in a proxy in front of the registry: answers carry Strict-Transport-Security.
+    behind_tls: bool = False
+    # How long a key that checked out is trusted without a look-up: a revocation by another
+    # process takes effect within this many seconds.
+    key_check_seconds: float = 0.5
 
     @property
     def backend(self) -> Literal["sqlite", "postgresql"]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
@@ -11,7 +10,7 @@ from fastapi.responses import JSONResponse
 
 from api.deps import ConsistentDep, PrincipalDep, RegistryDep, ServicesDep, WriterDep
 from api.paging import Cursor, Limit, after_version, decode_cursor, encode_cursor, event_page
-from api.schemas.common import EventPage, WriteAnswer
+from api.schemas.common import Day, EventPage, WriteAnswer
 from api.schemas.institutions import (
     Blacklisting,
     BlacklistRemoval,
@@ -73,7 +72,7 @@ def list_institutions(
     category: Literal["academic", "non_academic"] | None = None,
     district_code: Annotated[str | None, Query(pattern=r"^\d{6}$")] = None,
     licence_expiring_before: Annotated[
-        date | None, Query(description="licence valid to a day before this date")
+        Day | None, Query(description="licence valid to a day before this date")
     ] = None,
     open_rectification: Annotated[
         bool | None, Query(description="with (true) or without (false) an open order")
@@ -119,7 +118,7 @@ def get_institution(
     registry: RegistryDep,
     principal: PrincipalDep,
     response: Response,
-    as_of: Annotated[date | None, Query(description="state at the end of this day")] = None,
+    as_of: Annotated[Day | None, Query(description="state at the end of this day")] = None,
 ) -> dict[str, object]:
     """The full regulator view, now or at the end of ``as_of`` (Asia/Shanghai)."""
     view = registry.institution(principal, institution_id, as_of=as_of)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
@@ -12,7 +11,7 @@ from fastapi.responses import StreamingResponse
 from api import opendata
 from api.deps import ConsistentDep, ServicesDep
 from api.paging import Cursor, Limit, decode_cursor, encode_cursor
-from api.schemas.common import PRINTABLE
+from api.schemas.common import PRINTABLE, Day
 from api.schemas.public import Blacklist, PublicInstitutionList, PublicInstitutionPage
 from registry.domain.errors import InvalidInput
 
@@ -92,7 +91,7 @@ def register_jsonl(services: ServicesDep) -> StreamingResponse:
 def institution_page(
     institution_id: UUID,
     services: ServicesDep,
-    as_of: Annotated[date | None, Query(description="as it stood at the end of this day")] = None,
+    as_of: Annotated[Day | None, Query(description="as it stood at the end of this day")] = None,
 ) -> dict[str, Any]:
     """One institution's public record with its dated status history and penalties."""
     return services.views.public_institution(str(institution_id), as_of)

@@ -8,7 +8,13 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Response
 from fastapi.responses import JSONResponse
 
-from api.deps import ConsistentDep, PrincipalDep, RegistryDep, ServicesDep, WriterDep
+from api.deps import (
+    ConsistentDep,
+    PrincipalDep,
+    RegistryDep,
+    ServicesDep,
+    WriterDep,
+)
 from api.paging import Cursor, Limit, decode_cursor, encode_cursor
 from api.schemas.common import WriteAnswer
 from api.schemas.refund_cases import (

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query
 
-from api.deps import ConsistentDep, PrincipalDep, RegistryDep, ServicesDep
+from api.deps import MAX_POSITION, ConsistentDep, PrincipalDep, RegistryDep, ServicesDep
 from api.paging import Cursor, Limit, decode_cursor, encode_cursor
 from api.schemas.views import FeedPage, RefundTracking, RiskAlertPage
 from registry.domain.errors import InvalidInput
@@ -28,7 +28,9 @@ def refund_tracking(
 def feed(
     services: ServicesDep,
     principal: PrincipalDep,
-    after: Annotated[int, Query(ge=0, description="the last position already read")] = 0,
+    after: Annotated[
+        int, Query(ge=0, le=MAX_POSITION, description="the last position already read")
+    ] = 0,
     limit: Limit = 50,
 ) -> dict[str, Any]:
     """Every event after a position, in order (regulators: their districts only)."""

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, ClassVar
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from registry.domain.commands import Command
 
@@ -40,9 +41,36 @@ def _control_characters(value: Any, where: str) -> str | None:
     return None
 
 
+# Every date and time a request names lies in these years: the registry's records begin in
+# the 1990s, and a year such as 1 or 9999 (with an offset) overflows date arithmetic later.
+EARLIEST = date(1990, 1, 1)
+LATEST = date(2100, 12, 31)
+
+
+def within_years(value: Any) -> Any:
+    """``value`` if every date and time in it lies between ``EARLIEST`` and ``LATEST``."""
+    if isinstance(value, list | tuple | set | frozenset):
+        for item in value:
+            within_years(item)
+        return value
+    day = value.date() if isinstance(value, datetime) else value
+    if isinstance(day, date) and not EARLIEST <= day <= LATEST:
+        raise PydanticCustomError(
+            "date_out_of_range",
+            "must lie between {earliest} and {latest}",
+            {"earliest": EARLIEST.isoformat(), "latest": LATEST.isoformat()},
+        )
+    return value
+
+
+# A date in a query (``?as_of=``); bodies check every field themselves (``Body``).
+Day = Annotated[date, AfterValidator(within_years)]
+
+
 class Body(BaseModel):
     """Request bodies refuse unknown fields, so a typo is a 422 rather than silently ignored,
-    and control characters in any text (see ``PRINTABLE``).
+    control characters in any text (see ``PRINTABLE``), and any date or time outside
+    ``EARLIEST`` … ``LATEST``.
 
     A body of a write names the command it becomes (``command``); the path gives the id of
     the record it acts on. A test checks that every body's fields are its command's.
@@ -54,6 +82,12 @@ class Body(BaseModel):
     def to_command(self, **ids: UUID | str) -> Command:
         """The typed command this body asks for, on the record the path names."""
         return self.command(**self.model_dump(), **ids)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _within_years(cls, value: Any) -> Any:
+        """Every date and time of every body, whichever its field (``within_years``)."""
+        return within_years(value)
 
     @model_validator(mode="before")
     @classmethod

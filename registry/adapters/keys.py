@@ -50,7 +50,7 @@ class KeyStore:
 
     CACHE_SIZE = 10_000
 
-    def __init__(self, engine: Engine, cache_seconds: float = 5.0) -> None:
+    def __init__(self, engine: Engine, cache_seconds: float = 0.5) -> None:
         self.engine = engine
         self.cache_seconds = cache_seconds
         self._checked: dict[str, tuple[float, Principal]] = {}

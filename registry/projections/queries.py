@@ -179,7 +179,7 @@ class ReadModels(PublicQueries):
                     "claim_fen": r["claim_fen"],
                     "assessed_fen": r["assessed_fen"],
                     "paid_fen": r["paid_fen"],
-                    "opened_at": r["opened_at"].isoformat(),
+                    "opened_at": _moment(r["opened_at"]),
                 }
                 for r in rows
             ]
