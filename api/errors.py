@@ -5,16 +5,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import psycopg
-import psycopg_pool
-import sqlalchemy.exc
-from eventsourcing import persistence
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.auth import principal_of
+from registry.adapters.database import DATABASE_DOWN
 from registry.domain.errors import (
     Conflict,
     Forbidden,
@@ -121,19 +118,6 @@ def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     return problem(
         500, "Internal error", "the registry could not complete the request", request_id=request_id
     )
-
-
-# What the drivers raise while the database is down or restarting: 503, retry shortly.
-DATABASE_DOWN: tuple[type[Exception], ...] = (
-    sqlalchemy.exc.OperationalError,
-    sqlalchemy.exc.InterfaceError,
-    sqlalchemy.exc.TimeoutError,
-    psycopg.OperationalError,
-    psycopg.InterfaceError,
-    psycopg_pool.PoolTimeout,
-    persistence.OperationalError,
-    persistence.InterfaceError,
-)
 
 
 def _database_down(request: Request, exc: Exception) -> JSONResponse:

@@ -11,7 +11,7 @@ It runs before anything reads the request, in this order:
 - every answer carries the security headers (CSP, nosniff, frame-ancestors, Referrer-Policy,
   HSTS when TLS ends in front);
 - an unexpected error is logged in one line with its request id and answers 500 without a
-  traceback anywhere.
+  traceback anywhere; the database being unavailable answers 503 with ``Retry-After``.
 """
 
 from __future__ import annotations
@@ -29,7 +29,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.auth import bearer_token
 from api.errors import needs_key, problem
-from registry.domain.errors import Unauthenticated
+from registry.adapters.database import database_down
+from registry.domain.errors import Unauthenticated, Unavailable
 from registry.settings import Settings
 
 log = logging.getLogger("registry.api")
@@ -120,23 +121,39 @@ class Guard:
                 return
             await self.app(scope, self._bounded(scope, receive), send_secured)
         except Exception as exc:
-            where = traceback.extract_tb(exc.__traceback__)[-1]
-            log.error(
-                "unexpected %s at %s:%s on %s %s (request %s)",
-                type(exc).__name__,
-                where.filename.rsplit("/", 1)[-1],
-                where.lineno,
-                scope.get("method"),
-                scope.get("path"),
-                request_id,
-            )
-            if not started:
+            if database_down(exc):
+                log.warning(
+                    "database unavailable (%s) on %s %s (request %s)",
+                    type(exc).__name__,
+                    scope.get("method"),
+                    scope.get("path"),
+                    request_id,
+                )
+                answer = problem(
+                    503,
+                    "The database is not available",
+                    "the database does not answer at the moment; retry shortly",
+                    {"Retry-After": str(Unavailable.retry_after)},
+                    request_id=request_id,
+                )
+            else:
+                where = traceback.extract_tb(exc.__traceback__)[-1]
+                log.error(
+                    "unexpected %s at %s:%s on %s %s (request %s)",
+                    type(exc).__name__,
+                    where.filename.rsplit("/", 1)[-1],
+                    where.lineno,
+                    scope.get("method"),
+                    scope.get("path"),
+                    request_id,
+                )
                 answer = problem(
                     500,
                     "Internal error",
                     "the registry could not complete the request",
                     request_id=request_id,
                 )
+            if not started:
                 await answer(scope, receive, send_secured)
 
     async def _refusal(self, scope: Scope) -> Any:

@@ -2,7 +2,9 @@
 
 It wakes on PostgreSQL's NOTIFY from the event store, or polls SQLite every ``poll`` seconds,
 applies what is new, and lets the reactions (contract freezing) catch up too. A projection that
-fails stops the runner loudly; it is not skipped.
+fails stops the runner loudly; it is not skipped. While the database is unavailable (a restart)
+the runner waits, longer each time up to ``MAX_BACKOFF`` seconds, and goes on where the read
+models' positions say once it answers again.
 
 Once a day it records the day in the registry's clock (``DayReviewed``): time-based risk
 signals (rectification overdue, licence expiring) are judged against that recorded day, so a
@@ -16,17 +18,21 @@ from __future__ import annotations
 
 import logging
 import threading
+from contextlib import suppress
 from datetime import date
 from typing import Any
 
 import psycopg
 
+from registry.adapters.database import database_down
 from registry.bootstrap import Services
 from registry.domain.clock import today
 from registry.domain.principal import SYSTEM
 from registry.projections.projector import ConcurrentProjector
 
 log = logging.getLogger("registry.projector")
+
+MAX_BACKOFF = 5.0
 
 
 class ProjectorRunner:
@@ -55,18 +61,33 @@ class ProjectorRunner:
 
     def run(self) -> None:
         """Apply events until stopped; raise (and record) the first projection failure."""
-        listener = self._listener()
+        listener = self._reconnect(None)
+        backoff = self.poll
         try:
             while not self._stop.is_set():
-                self.review_today()
                 try:
+                    self.review_today()
                     applied = self.services.projector.run_once()
+                    self.services.registry.contract_freezer.run_once()
+                    self.services.checkpoints.sign_if_due()
                 except ConcurrentProjector:  # another process applied that batch: go on
                     continue
-                self.services.registry.contract_freezer.run_once()
-                self.services.checkpoints.sign_if_due()
+                except Exception as e:
+                    if not database_down(e):
+                        raise
+                    log.warning("database unavailable, retrying in %.1f s: %s", backoff, e)
+                    self._stop.wait(backoff)
+                    backoff = min(backoff * 2, MAX_BACKOFF)
+                    listener = self._reconnect(listener)
+                    continue
+                backoff = self.poll
+                if listener is None and self.services.settings.backend == "postgresql":
+                    listener = self._reconnect(None)
                 if not applied:
-                    self._wait(listener)
+                    try:
+                        self._wait(listener)
+                    except psycopg.Error:
+                        listener = self._reconnect(listener)
         except BaseException as e:
             self.error = e
             log.error("projector stopped: %s", e)
@@ -86,6 +107,18 @@ class ProjectorRunner:
             self.services.registry.catch_up(SYSTEM, day)
         self._reviewed = day
 
+    def _reconnect(
+        self, listener: psycopg.Connection[Any] | None
+    ) -> psycopg.Connection[Any] | None:
+        """A new LISTEN connection for a lost one; ``None`` (poll) while none can be had."""
+        if listener is not None:
+            with suppress(psycopg.Error):
+                listener.close()
+        try:
+            return self._listener()
+        except psycopg.Error:
+            return None
+
     def _listener(self) -> psycopg.Connection[Any] | None:
         """A LISTEN connection on the event store's channel (PostgreSQL only)."""
         settings = self.services.settings
@@ -99,6 +132,7 @@ class ProjectorRunner:
             user=env["POSTGRES_USER"],
             password=env["POSTGRES_PASSWORD"] or None,
             autocommit=True,
+            connect_timeout=5,
         )
         channel = self.services.registry.store.recorder.channel_name  # type: ignore[attr-defined]
         conn.execute(f'LISTEN "{channel}"')

@@ -100,6 +100,9 @@ class Settings(BaseSettings):
             "POSTGRES_POOL_SIZE": "8",
             "POSTGRES_MAX_OVERFLOW": "8",
             "POSTGRES_LOCK_TIMEOUT": "10",
+            # Connections are checked before use, so a database restart heals by itself.
+            "POSTGRES_PRE_PING": "y",
+            "POSTGRES_CONNECT_TIMEOUT": "5",
             # The library's recorder with batches sent as binary arrays (adapters/pg_recorder.py).
             "APPLICATION_RECORDER_TOPIC": (
                 "registry.adapters.pg_recorder:BinaryArraysPostgresRecorder"

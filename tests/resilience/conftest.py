@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 from collections.abc import Iterator
@@ -104,3 +107,60 @@ def running_server(
 def serve() -> Any:
     """``with serve(settings, **env) as (url, process)``: a server process, killed after."""
     return running_server
+
+
+# -- a PostgreSQL of the test's own, to stop and start ---------------------------------------
+
+
+class ThrowawayPostgres:
+    """A PostgreSQL cluster in a temporary directory, on its own port of 127.0.0.1."""
+
+    def __init__(self, bin_dir: Path, directory: Path) -> None:
+        self.bin_dir = bin_dir
+        self.directory = directory
+        self.port = free_port()
+        self.url = f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+
+    def _run(self, *command: str) -> None:
+        as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        subprocess.run(
+            [*as_postgres, str(self.bin_dir / command[0]), *command[1:]],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
+
+    def init(self) -> None:
+        self._run("initdb", "-D", str(self.directory / "data"), "-A", "trust", "-U", "postgres")
+
+    def start(self) -> None:
+        options = f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.directory}"
+        data, logfile = str(self.directory / "data"), str(self.directory / "log")
+        self._run("pg_ctl", "-D", data, "-o", options, "-l", logfile, "-w", "start")
+
+    def stop(self) -> None:
+        self._run("pg_ctl", "-D", str(self.directory / "data"), "-m", "immediate", "-w", "stop")
+
+
+@pytest.fixture
+def throwaway_postgres() -> Iterator[ThrowawayPostgres]:
+    """A PostgreSQL the test may stop and start; skipped where none can be made."""
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+    if not found:
+        pytest.skip("no PostgreSQL server binaries (initdb) to start a throwaway cluster")
+    # Its own directory under the system's temporary one, which the postgres user can reach.
+    directory = Path(tempfile.mkdtemp(prefix="registry-pg-"))
+    if os.geteuid() == 0:
+        import pwd
+
+        user = pwd.getpwnam("postgres")
+        os.chown(directory, user.pw_uid, user.pw_gid)
+    cluster = ThrowawayPostgres(found[-1].parent, directory)
+    cluster.init()
+    cluster.start()
+    try:
+        yield cluster
+    finally:
+        with contextlib.suppress(subprocess.SubprocessError):
+            cluster.stop()
+        shutil.rmtree(directory, ignore_errors=True)
