@@ -4,8 +4,8 @@ It runs before anything reads the request, in this order:
 
 - a request id (``X-Request-Id`` on the answer, ``request_id`` in a problem+json body);
 - bounded query string (414) and headers (431);
-- an address that sent too many unknown keys waits (429 with ``Retry-After``), and so does
-  one over the per-address limit of the public endpoints, when one is set;
+- an address that sent too many unknown or revoked keys waits (429 with ``Retry-After``), and
+  so does one over the per-address limit of the public endpoints, when one is set;
 - on the paths that need a key, the key is checked *before* the body is read (401);
 - a body over the limit answers 413, by its ``Content-Length`` or as soon as it grows past it;
 - every answer carries the security headers (CSP, nosniff, frame-ancestors, Referrer-Policy,
@@ -192,9 +192,11 @@ class Guard:
                 )
             self.public.add(address)
         if needs_key(path):
-            refused = await self._check_key(scope, headers)
+            token = bearer_token(_header(headers, b"authorization"))
+            refused = await self._check_key(scope, token)
             if refused is not None:
-                self.failed_keys.add(address)
+                if token:  # a key was tried and failed (no key at all is no attempt)
+                    self.failed_keys.add(address)
                 return problem(401, "Authentication required", refused)
         length = _content_length(headers)
         if length is not None and length > settings.max_body_bytes:
@@ -205,10 +207,9 @@ class Guard:
             )
         return None
 
-    async def _check_key(self, scope: Scope, headers: list[tuple[bytes, bytes]]) -> str | None:
+    async def _check_key(self, scope: Scope, token: str | None) -> str | None:
         """Why the request's key is refused (``None``: it is good, its principal kept)."""
         keys = scope["app"].state.services.keys
-        token = bearer_token(_header(headers, b"authorization"))
         principal = keys.recently_checked(token)
         if principal is None:
             try:

@@ -142,15 +142,14 @@ def test_as_of_a_day_to_come_gives_the_current_status(
     assert answer.json()["status"] == "licensed"
 
 
-def test_as_of_the_last_day_of_the_calendar_is_answered_not_failed(
-    bureau: Bureau, client: TestClient, regulator_110108: Headers
+def test_as_of_the_last_day_of_the_calendar_is_refused_naming_it_not_failed(
+    bureau: Bureau, client: TestClient, regulator_110108: Headers, refused
 ) -> None:
     institution_id = bureau.licensed()
 
     answer = _get(client, regulator_110108, institution_id, as_of="9999-12-31")
 
-    assert answer.status_code == 200, answer.text
-    assert answer.json()["status"] == "licensed"
+    assert "as_of" in refused(answer, 422)["detail"]
 
 
 def test_as_of_a_day_that_is_not_a_date_is_refused(
