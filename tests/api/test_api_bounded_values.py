@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
 from api.schemas.common import Body
+from tests.builders.bodies import LICENCE
 
 if TYPE_CHECKING:
     from conftest import Bureau
@@ -60,7 +61,7 @@ def test_a_licence_valid_to_the_year_9999_is_refused_naming_the_field(
     institution_id = bureau.register()
     answer = bureau.client.post(
         f"/v1/institutions/{institution_id}/licence",
-        json={**bureau.LICENCE, "valid_to": "9999-12-31"},
+        json={**LICENCE, "valid_to": "9999-12-31"},
         headers=bureau.headers,
     )
     assert "valid_to" in refused(answer, 422)["detail"]
