@@ -104,6 +104,7 @@ def test_a_postgresql_restart_under_write_load_loses_no_acknowledged_write(
             f"{url}/v1/institutions",
             json=registration(last),
             headers={**auth, "Idempotency-Key": f"r{last}"},
+            timeout=30,
         ).json()["position"]
         public = httpx.get(
             f"{url}/v1/public/institutions",
@@ -111,7 +112,7 @@ def test_a_postgresql_restart_under_write_load_loses_no_acknowledged_write(
             timeout=30,
         )
         for institution_id in writer.acknowledged.values():
-            answer = httpx.get(f"{url}/v1/institutions/{institution_id}", headers=auth)
+            answer = httpx.get(f"{url}/v1/institutions/{institution_id}", headers=auth, timeout=30)
             assert answer.status_code == 200, answer.text
 
     for answer in down:
