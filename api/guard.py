@@ -98,8 +98,12 @@ class Guard:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = secrets.token_hex(8)
-        scope.setdefault("state", {})["request_id"] = request_id
+        state = scope.setdefault("state", {})
+        # The request id of the observer in front (``observability.py``), else one of its own.
+        outer_id: str | None = state.get("request_id")
+        request_id = outer_id or secrets.token_hex(8)
+        state["request_id"] = request_id
+        own_id = [] if outer_id else [(b"x-request-id", request_id.encode())]
         started = False
 
         async def send_secured(message: Message) -> None:
@@ -107,11 +111,7 @@ class Guard:
             if message["type"] == "http.response.start":
                 started = True
                 headers = [h for h in message.get("headers", []) if h[0] != b"x-request-id"]
-                message["headers"] = [
-                    *headers,
-                    *self.headers,
-                    (b"x-request-id", request_id.encode()),
-                ]
+                message["headers"] = [*headers, *self.headers, *own_id]
             await send(message)
 
         try:
