@@ -43,12 +43,11 @@ async def authenticate(
     """``principal_of`` as a dependency: the key the guard checked (``api/guard.py``); else a
     key checked recently is answered on the event loop, any other is looked up in a worker
     thread (one thread hop less for most requests)."""
-    checked: Principal | None = getattr(request.state, "principal", None)
-    if checked is not None:
-        return checked
-    principal: Principal | None = request.app.state.services.keys.recently_checked(
-        bearer_token(request.headers.get("authorization", ""))
-    )
+    principal: Principal | None = getattr(request.state, "principal", None)
+    if principal is None:
+        principal = request.app.state.services.keys.recently_checked(
+            bearer_token(request.headers.get("authorization", ""))
+        )
     if principal is None:
         principal = await anyio.to_thread.run_sync(principal_of, request)
     remember_key(request, principal.id)
