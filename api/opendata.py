@@ -57,7 +57,10 @@ def csv_chunks(snapshot: PublicRegisterSnapshot) -> Generator[str, None, None]:
 
 def jsonl_chunks(snapshot: PublicRegisterSnapshot) -> Generator[str, None, None]:
     """A metadata line, then one JSON object per institution, a chunk of lines at a time."""
-    meta = {"registry_position": snapshot.position, "fields": list(PUBLIC_FIELDS)}
+    meta: dict[str, Any] = {"registry_position": snapshot.position}
+    if snapshot.as_of is not None:
+        meta["as_of"] = snapshot.as_of.isoformat()
+    meta["fields"] = list(PUBLIC_FIELDS)
     yield json.dumps({"_meta": meta}, ensure_ascii=False) + "\n"
     for items in snapshot.chunks():
         yield "".join(json.dumps(item, ensure_ascii=False) + "\n" for item in items)
@@ -87,7 +90,8 @@ def download(
     extension: str,
 ) -> StreamingResponse:
     """The snapshot streamed in ``encode``'s format, with its position in the headers."""
-    filename = f"public-register-{snapshot.position}.{extension}"
+    dated = f"-as-of-{snapshot.as_of.isoformat()}" if snapshot.as_of else ""
+    filename = f"public-register-{snapshot.position}{dated}.{extension}"
     headers = {
         POSITION_HEADER: str(snapshot.position),
         "Content-Disposition": f'attachment; filename="{filename}"',

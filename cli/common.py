@@ -83,6 +83,19 @@ def parse_date(value: str) -> date:
         raise typer.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD") from None
 
 
+def parse_time(value: str) -> datetime:
+    """An RFC 3339 time with its offset (``2026-11-30T10:00:00+08:00``), or a usage error."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise typer.BadParameter(
+            f"{value!r} is not a time with its offset; use e.g. 2026-11-30T10:00:00+08:00"
+        )
+    return moment
+
+
 def parse_institution_id(value: str) -> UUID:
     """An institution's id, given as its UUID or as its 18-character credit code."""
     try:

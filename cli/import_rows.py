@@ -11,13 +11,14 @@ import csv
 import io
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, get_args
 from uuid import UUID
 
 from registry.application.imports import ImportEntry
+from registry.domain.clock import today
 from registry.domain.commands.institutions import (
     EstablishFundSupervision,
     IssueLicence,
@@ -242,6 +243,9 @@ def entry_of(
             row.problem("licence_no", "fund supervision needs a licence in the same row")
     if row.problems:
         return row.problems
+    if licence is not None and licence.valid_from < today():
+        # The register it comes from knew the institution from its licence's first day.
+        register = replace(register, registered_on=licence.valid_from)
     return ImportEntry(register, licence, supervision)
 
 

@@ -15,6 +15,7 @@ from cli.common import (
     open_services,
     parse_date,
     parse_institution_id,
+    parse_time,
     table,
 )
 from cli.remote import ServerOption, remote_client
@@ -48,7 +49,17 @@ def show(
             "--as-of",
             parser=parse_date,
             metavar="YYYY-MM-DD",
-            help="The record as it stood at the end of that day (Asia/Shanghai).",
+            help="What was in force at the end of that day (Asia/Shanghai), by the decisions' "
+            "effective dates.",
+        ),
+    ] = None,
+    known_at: Annotated[
+        datetime | None,
+        typer.Option(
+            "--known-at",
+            parser=parse_time,
+            metavar="RFC3339",
+            help="Only what the registry had recorded by then.",
         ),
     ] = None,
     server: ServerOption = None,
@@ -56,10 +67,13 @@ def show(
     """The full regulator view of an institution, as JSON."""
     if server is not None:
         with remote_client(server) as client:
-            view = client.institution(institution_id, as_of=as_of).model_dump(mode="json")
+            answer = client.institution(institution_id, as_of=as_of, known_at=known_at)
+            view = answer.model_dump(mode="json")
     else:
         with open_services() as services:
-            view = services.registry.institution(OPERATOR, institution_id, as_of=as_of)
+            view = services.registry.institution(
+                OPERATOR, institution_id, as_of=as_of, known_at=known_at
+            )
     typer.echo(json.dumps(view, ensure_ascii=False, indent=2, default=str))
 
 

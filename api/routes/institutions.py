@@ -7,11 +7,13 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Response
 from fastapi.responses import JSONResponse
+from pydantic import AwareDatetime
 
 from api.deps import ConsistentDep, PrincipalDep, RegistryDep, ServicesDep, WriterDep
 from api.paging import Cursor, Limit, after_version, decode_cursor, encode_cursor, event_page
 from api.schemas.common import Day, EventPage, WriteAnswer
 from api.schemas.institutions import (
+    Annulment,
     Blacklisting,
     BlacklistRemoval,
     Cessation,
@@ -29,6 +31,7 @@ from api.schemas.institutions import (
     RectificationVerification,
     Revocation,
     StaffFiling,
+    SupervisionEnd,
     SupervisionEstablish,
     SuspensionLift,
     SuspensionOrder,
@@ -118,10 +121,16 @@ def get_institution(
     registry: RegistryDep,
     principal: PrincipalDep,
     response: Response,
-    as_of: Annotated[Day | None, Query(description="state at the end of this day")] = None,
+    as_of: Annotated[
+        Day | None, Query(description="in force at the end of this day (default today)")
+    ] = None,
+    known_at: Annotated[
+        AwareDatetime | None, Query(description="as recorded by this time (RFC 3339)")
+    ] = None,
 ) -> dict[str, object]:
-    """The full regulator view, now or at the end of ``as_of`` (Asia/Shanghai)."""
-    view = registry.institution(principal, institution_id, as_of=as_of)
+    """The full regulator view: what was in force at the end of ``as_of`` (Asia/Shanghai) by
+    the decisions' effective dates, as the registry knew it at ``known_at``."""
+    view = registry.institution(principal, institution_id, as_of=as_of, known_at=known_at)
     response.headers["ETag"] = f'"{view["version"]}"'
     return view
 
@@ -159,6 +168,19 @@ def establish_supervision(
 ) -> JSONResponse:
     """Put the institution's prepaid fees under bank custody or a risk reserve."""
     return writer.execute(body, body.to_command(institution_id=institution_id))
+
+
+@router.post("/{institution_id}/supervision/end", response_model=WriteAnswer)
+def end_supervision(institution_id: UUID, body: SupervisionEnd, writer: WriterDep) -> JSONResponse:
+    """Record that the institution's fund supervision ended."""
+    return writer.execute(body, body.to_command(institution_id=institution_id))
+
+
+@router.post("/{institution_id}/annulments", response_model=WriteAnswer, status_code=201)
+def annul_decision(institution_id: UUID, body: Annulment, writer: WriterDep) -> JSONResponse:
+    """Annul a decision set aside on reconsideration (行政复议) or by a court, named by its log
+    position: it no longer counts for what was in force, and stays in the record."""
+    return writer.execute(body, body.to_command(institution_id=institution_id), status_code=201)
 
 
 @router.post("/{institution_id}/staff", response_model=WriteAnswer)

@@ -7,6 +7,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
+from pydantic import AwareDatetime
 
 from api import opendata
 from api.deps import ConsistentDep, ServicesDep
@@ -14,6 +15,14 @@ from api.paging import Cursor, Limit, decode_cursor, encode_cursor
 from api.schemas.common import PRINTABLE, Day
 from api.schemas.public import Blacklist, PublicInstitutionList, PublicInstitutionPage
 from registry.domain.errors import InvalidInput
+
+AsOf = Annotated[
+    Day | None,
+    Query(description="in force at the end of this day (Asia/Shanghai), by effective dates"),
+]
+KnownAt = Annotated[
+    AwareDatetime | None, Query(description="only what was recorded by this time (RFC 3339)")
+]
 
 router = APIRouter(prefix="/v1/public", tags=["public"], dependencies=[ConsistentDep])
 
@@ -70,9 +79,10 @@ def search_institutions(
     status_code=200,
     responses={200: {"content": {"text/csv": {}}, "description": "UTF-8 CSV with a BOM"}},
 )
-def register_csv(services: ServicesDep) -> StreamingResponse:
-    """The whole register, every status, as CSV; X-Registry-Position gives its log position."""
-    return opendata.register_csv(services.views.public_register_snapshot())
+def register_csv(services: ServicesDep, as_of: AsOf = None) -> StreamingResponse:
+    """The whole register, every status, as CSV; X-Registry-Position gives its log position.
+    With ``as_of``, each institution as in force at the end of that day."""
+    return opendata.register_csv(services.views.public_register_snapshot(as_of=as_of))
 
 
 @router.get(
@@ -82,19 +92,21 @@ def register_csv(services: ServicesDep) -> StreamingResponse:
     status_code=200,
     responses={200: {"content": {"application/jsonl": {}}, "description": "JSON Lines"}},
 )
-def register_jsonl(services: ServicesDep) -> StreamingResponse:
+def register_jsonl(services: ServicesDep, as_of: AsOf = None) -> StreamingResponse:
     """The whole register as JSON Lines, after a {"_meta": {...}} line with its log position."""
-    return opendata.register_jsonl(services.views.public_register_snapshot())
+    return opendata.register_jsonl(services.views.public_register_snapshot(as_of=as_of))
 
 
 @router.get("/institutions/{institution_id}", response_model=PublicInstitutionPage)
 def institution_page(
     institution_id: UUID,
     services: ServicesDep,
-    as_of: Annotated[Day | None, Query(description="as it stood at the end of this day")] = None,
+    as_of: AsOf = None,
+    known_at: KnownAt = None,
 ) -> dict[str, Any]:
-    """One institution's public record with its dated status history and penalties."""
-    return services.views.public_institution(str(institution_id), as_of)
+    """One institution's public record with its dated status history and penalties: in force
+    at the end of ``as_of`` by effective dates, as recorded by ``known_at``."""
+    return services.views.public_institution(str(institution_id), as_of, known_at)
 
 
 @router.get("/blacklist", response_model=Blacklist)

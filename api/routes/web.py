@@ -8,6 +8,7 @@ page is one read-model query. Errors are answered as HTML pages, not problem+jso
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
@@ -19,12 +20,13 @@ from fastapi.responses import HTMLResponse
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from pydantic import AwareDatetime
 
 from api import labels
 from api.deps import ServicesDep
 from api.errors import STATUS_OF
 from api.paging import Cursor, decode_cursor, encode_cursor
-from api.schemas.common import PRINTABLE
+from api.schemas.common import PRINTABLE, Day
 from registry.domain.clock import today
 from registry.domain.districts import KNOWN_DISTRICTS
 from registry.domain.errors import InvalidInput, RegistryError
@@ -124,15 +126,28 @@ def home(
 
 
 @router.get("/institutions/{institution_id}", response_class=HTMLResponse, status_code=200)
-def institution(request: Request, institution_id: UUID, services: ServicesDep) -> Response:
-    """One institution: its standing, licence, supervision, dated status history and penalties."""
-    item = services.views.public_institution(str(institution_id))
-    blacklisting = services.views.blacklist_entry(str(institution_id))
+def institution(
+    request: Request,
+    institution_id: UUID,
+    services: ServicesDep,
+    as_of: Annotated[Day | None, Query(description="in force at the end of this day")] = None,
+    known_at: Annotated[AwareDatetime | None, Query(description="as recorded by then")] = None,
+) -> Response:
+    """One institution: its standing, licence, supervision, dated status history and penalties;
+    with ``as_of`` as in force at the end of that day, with ``known_at`` as recorded by then."""
+    item = services.views.public_institution(str(institution_id), as_of, known_at)
+    dated = as_of is not None or known_at is not None
+    blacklisting = (
+        item.pop("blacklisting", None)
+        if dated
+        else services.views.blacklist_entry(str(institution_id))
+    )
     context = {
         "item": item,
         "blacklisting": blacklisting,
         "standing": labels.standing(item, blacklisting),
-        "today": today(),
+        "today": date.fromisoformat(item["as_of"]) if item.get("as_of") else today(),
+        "dated": dated,
     }
     return TEMPLATES.TemplateResponse(request, "institution.html", context)
 

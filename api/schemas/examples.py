@@ -30,6 +30,7 @@ EXAMPLES: dict[type[Body], dict[str, Any]] = {
         "delivery": "offline",
         "legal_form": "company",
         "legal_representative": "王某",
+        "registered_on": "2025-02-10",
     },
     i.LicenceIssue: {
         "licence_no": "教民111010870000123号",
@@ -37,12 +38,20 @@ EXAMPLES: dict[type[Body], dict[str, Any]] = {
         "valid_from": "2025-03-01",
         "valid_to": "2028-02-29",
     },
-    i.LicenceRenewal: {"valid_to": "2031-02-28"},
+    i.LicenceRenewal: {"valid_to": "2031-02-28", "renewed_on": "2028-02-01"},
     i.SupervisionEstablish: {
         "mode": "bank_custody",
         "bank": "中国工商银行北京海淀支行",
         "account_no": "0200000000000000001",
         "agreement_no": "JG-2025-0042",
+        "established_on": "2025-03-01",
+    },
+    i.SupervisionEnd: {"reason": "托管协议到期未续签", "ended_on": "2026-06-30"},
+    i.Annulment: {
+        "position": 1042,
+        "decision_no": "京海复〔2026〕8号",
+        "reason": "行政复议决定撤销原停止招生决定",
+        "annulled_on": "2026-10-09",
     },
     i.StaffFiling: {
         "name": "李某",

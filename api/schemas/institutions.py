@@ -35,6 +35,7 @@ class InstitutionCreate(Body):
     successor_of: UUID | None = Field(
         None, description="the predecessor of a conversion successor (营转非)"
     )
+    registered_on: date | None = Field(None, description="in the register from; default today")
 
 
 class LicenceIssue(Body):
@@ -50,6 +51,7 @@ class LicenceRenewal(Body):
     command: ClassVar[type[Command]] = cmd.RenewLicence
 
     valid_to: date
+    renewed_on: date | None = Field(None, description="renewed from this day; default today")
 
 
 class StaffFiling(Body):
@@ -70,6 +72,25 @@ class SupervisionEstablish(Body):
     account_no: Annotated[str, Field(min_length=4, max_length=40)]
     agreement_no: ShortText
     reserve_fen: Fen | None = None
+    established_on: date | None = Field(None, description="in place from; default today")
+
+
+class SupervisionEnd(Body):
+    command: ClassVar[type[Command]] = cmd.EndFundSupervision
+
+    reason: Text
+    ended_on: date | None = Field(None, description="default today")
+
+
+class Annulment(Body):
+    command: ClassVar[type[Command]] = cmd.AnnulDecision
+
+    position: Annotated[
+        int, Field(ge=1, le=2**63 - 1, description="the annulled decision's log position")
+    ]
+    decision_no: ShortText
+    reason: Text
+    annulled_on: date | None = Field(None, description="the annulling decision's date")
 
 
 class Finding(Body):
@@ -237,6 +258,15 @@ class InstitutionDetail(BaseModel):
     version: int
     registered_at: datetime
     modified_at: datetime
+    registered_on: date
+    as_of: date = Field(description="the day the standing is in force on")
+    known_at: datetime | None = Field(None, description="only what was recorded by then")
+    legitimate: bool
+    licence_expired: bool
+    record_status: str = Field(description="the status with every recorded decision applied")
+    pending: list[dict[str, Any]] = Field(
+        description="decisions on the record that take effect after as_of"
+    )
 
 
 class InstitutionListItem(BaseModel):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 # -- read models ---------------------------------------------------------------------------------
 
@@ -27,10 +27,24 @@ class PublicInstitution(BaseModel):
     legitimate: bool
 
 
+class Annulled(BaseModel):
+    """The decision that set a status change aside (行政复议 or a court)."""
+
+    decision_no: str
+    annulled_on: date
+    recorded_at: datetime
+    position: int | None
+
+
 class StatusChange(BaseModel):
+    """A status change, in effective order; recorded when, and annulled by what, if so."""
+
     status: str
     effective_on: date
-    position: int
+    recorded_at: datetime
+    recorded_on: date = Field(description="the day it was recorded, Asia/Shanghai")
+    position: int | None
+    annulled: Annulled | None
 
 
 class PublishedPenalty(BaseModel):
@@ -42,6 +56,9 @@ class PublishedPenalty(BaseModel):
 
 
 class PublicInstitutionPage(PublicInstitution):
+    registered_on: date
+    as_of: date | None = Field(None, description="in force at the end of this day")
+    known_at: datetime | None = Field(None, description="as recorded by this time")
     status_history: list[StatusChange]
     penalties: list[PublishedPenalty]
 

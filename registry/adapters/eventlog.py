@@ -107,6 +107,11 @@ class EventLog:
             ).all()
         return [self._decode(originator_id, row) for row in rows]
 
+    def version_at(self, originator_id: UUID, position: int) -> int | None:
+        """The version of the stream's event at log ``position``, if it is one of its own."""
+        events = self.events(originator_id, 0, 1_000_000)
+        return next((e.version for e in events if e.position == position), None)
+
     def _decode(self, originator_id: UUID, row: Any) -> LoggedEvent:
         stored = StoredEvent(
             originator_id=originator_id,

@@ -21,11 +21,13 @@ from eventsourcing.domain import Aggregate
 
 from registry.application.core import EventStore
 from registry.domain import rules
+from registry.domain.clock import today
 from registry.domain.commands.institutions import (
     EstablishFundSupervision,
     IssueLicence,
     RegisterInstitution,
 )
+from registry.domain.dating import check_command_dates
 from registry.domain.errors import Conflict, RegistryError, RuleViolation
 from registry.domain.institution import Institution
 from registry.domain.principal import Principal
@@ -63,6 +65,9 @@ def _apply(
     except ValueError as e:
         raise RuleViolation(rules.USCC_CHECK.id, str(e)) from None
     actor = principal.as_actor()
+    day = today()
+    for command in (c, entry.licence, entry.supervision):
+        check_command_dates(command, day)
     institution = store.find(Institution, Institution.create_id(code.value)) if stored else None
     result: Literal["added", "completed", "present"] = "present"
     if institution is None:
@@ -78,6 +83,10 @@ def _apply(
             legal_representative=c.legal_representative,
             icp_number=c.icp_number,
             successor_of=None,
+            # Undated, an entry counts from its licence's first day (the register it comes
+            # from knew it then), or from today.
+            registered_on=c.registered_on
+            or (min(entry.licence.valid_from, day) if entry.licence else day),
             actor=actor,
         )
         result = "added"
@@ -102,6 +111,7 @@ def _apply(
             account_no=supervision.account_no,
             agreement_no=supervision.agreement_no,
             reserve_fen=supervision.reserve_fen,
+            established_on=supervision.established_on or day,
             actor=actor,
         )
         result = "added" if result == "added" else "completed"

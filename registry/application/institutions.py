@@ -14,6 +14,8 @@ from uuid import UUID, uuid4
 from registry.application.core import Change, Context, Create, EventStore, Handler
 from registry.domain.commands import InstitutionCommand
 from registry.domain.commands import institutions as cmd
+from registry.domain.dating import check_command_dates
+from registry.domain.errors import NotFound
 from registry.domain.institution import Institution
 
 REGULATORS = ("regulator",)
@@ -26,20 +28,29 @@ def handlers(
     store: EventStore,
     open_contracts: Callable[[UUID], int],
     freeze_contracts: Callable[[], None],
+    version_at: Callable[[UUID, int], int | None],
 ) -> dict[type[Any], Handler[Any]]:
     """The institution commands. ``open_contracts`` counts an institution's contracts still
-    owing (conversion waits for none); ``freeze_contracts`` runs after a cessation."""
+    owing (conversion waits for none); ``freeze_contracts`` runs after a cessation;
+    ``version_at`` finds which of an institution's events sits at a log position.
+
+    Every effective date a command carries is checked against the bounds first."""
     table: dict[type[Any], Handler[Any]] = {}
 
     def on(kind: type[C]) -> Callable[[Run[C]], Run[C]]:
         def register(run: Run[C]) -> Run[C]:
-            table[kind] = Change(store, Institution, "institution", REGULATORS, run)
+            def dated(i: Institution, c: C, ctx: Context) -> None:
+                check_command_dates(c, ctx.today)
+                run(i, c, ctx)
+
+            table[kind] = Change(store, Institution, "institution", REGULATORS, dated)
             return run
 
         return register
 
     def register(c: cmd.RegisterInstitution, ctx: Context) -> Institution:
         ctx.authorise(REGULATORS, c.district_code)
+        check_command_dates(c, ctx.today)
         if c.successor_of is not None:
             predecessor = ctx.load(Institution, c.successor_of, "predecessor institution")
             ctx.authorise(REGULATORS, predecessor.district_code)
@@ -55,6 +66,7 @@ def handlers(
             legal_representative=c.legal_representative,
             icp_number=c.icp_number,
             successor_of=c.successor_of,
+            registered_on=c.registered_on or ctx.today,
             actor=ctx.actor,
         )
 
@@ -74,7 +86,7 @@ def handlers(
 
     @on(cmd.RenewLicence)
     def renew_licence(i: Institution, c: cmd.RenewLicence, ctx: Context) -> None:
-        i.renew_licence(valid_to=c.valid_to, actor=ctx.actor)
+        i.renew_licence(valid_to=c.valid_to, renewed_on=c.renewed_on or ctx.today, actor=ctx.actor)
 
     @on(cmd.FileStaffMember)
     def file_staff_member(i: Institution, c: cmd.FileStaffMember, ctx: Context) -> None:
@@ -97,8 +109,13 @@ def handlers(
             account_no=c.account_no,
             agreement_no=c.agreement_no,
             reserve_fen=c.reserve_fen,
+            established_on=c.established_on or ctx.today,
             actor=ctx.actor,
         )
+
+    @on(cmd.EndFundSupervision)
+    def end_supervision(i: Institution, c: cmd.EndFundSupervision, ctx: Context) -> None:
+        i.end_fund_supervision(ended_on=c.ended_on or ctx.today, reason=c.reason, actor=ctx.actor)
 
     @on(cmd.RecordInspection)
     def record_inspection(i: Institution, c: cmd.RecordInspection, ctx: Context) -> None:
@@ -215,5 +232,18 @@ def handlers(
     @on(cmd.Deregister)
     def deregister(i: Institution, c: cmd.Deregister, ctx: Context) -> None:
         i.deregister(deregistered_on=c.deregistered_on, reason=c.reason, actor=ctx.actor)
+
+    @on(cmd.AnnulDecision)
+    def annul_decision(i: Institution, c: cmd.AnnulDecision, ctx: Context) -> None:
+        version = version_at(i.id, c.position)
+        if version is None:
+            raise NotFound(f"no event of institution {i.id} at position {c.position}")
+        i.annul_decision(
+            version=version,
+            decision_no=c.decision_no,
+            annulled_on=c.annulled_on or ctx.today,
+            reason=c.reason,
+            actor=ctx.actor,
+        )
 
     return table

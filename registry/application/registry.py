@@ -8,7 +8,7 @@ and the command path) and one module per aggregate for its commands and its read
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -49,6 +49,7 @@ class Registry:
                 self.store,
                 open_contracts=lambda i: open_contract_count(self.store, i),
                 freeze_contracts=lambda: self._freeze_contracts(),
+                version_at=self.event_log.version_at,
             ),
             **contracts.handlers(self.store),
             **cases.handlers(self.store),
@@ -102,10 +103,15 @@ class Registry:
     # -- institutions ------------------------------------------------------------------------
 
     def institution(
-        self, principal: Principal, institution_id: UUID, as_of: date | None = None
+        self,
+        principal: Principal,
+        institution_id: UUID,
+        as_of: date | None = None,
+        known_at: datetime | None = None,
     ) -> dict[str, Any]:
-        """The regulator view now, or as the registry knew it at the end of ``as_of``."""
-        return self._institutions.institution(principal, institution_id, as_of)
+        """The regulator view in force at the end of ``as_of`` (default today) by effective
+        dates, as the registry knew it at ``known_at`` (default now)."""
+        return self._institutions.institution(principal, institution_id, as_of, known_at)
 
     def institution_events(
         self, principal: Principal, institution_id: UUID, after_version: int = 0, limit: int = 50

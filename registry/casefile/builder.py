@@ -22,6 +22,7 @@ from typing import Any
 from registry.casefile import labels as L
 from registry.casefile.document import Block, Fields, Para, Section
 from registry.casefile.fonts import DEFAULT_FONT_FILE
+from registry.casefile.in_force import in_force_blocks
 from registry.casefile.labels import money, named, shanghai
 from registry.casefile.ledger import ledger_csv, ledger_rows
 from registry.casefile.pdf import render_pdf
@@ -76,6 +77,12 @@ def build_case_file(
     return _zip(files, bundle["exported_at"]), hashlib.sha256(files["manifest.json"]).hexdigest()
 
 
+def _with_in_force(section: Section, bundle: dict[str, Any]) -> Section:
+    """The regulatory record, then what was in force on each payment's and dispute's day."""
+    section.blocks.extend(in_force_blocks(bundle))
+    return section
+
+
 def sections(bundle: dict[str, Any]) -> list[Section]:
     return [
         parties(bundle),
@@ -84,7 +91,7 @@ def sections(bundle: dict[str, Any]) -> list[Section]:
         lessons(bundle),
         amount_claimed(bundle),
         supervision(bundle),
-        regulatory_record(bundle),
+        _with_in_force(regulatory_record(bundle), bundle),
         mediation_record(bundle),
         timeline(bundle),
         evidence_index(bundle),

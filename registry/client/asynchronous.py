@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Generic, Protocol, TypeVar
 
 import httpx
@@ -168,9 +168,15 @@ class AsyncRegistryClient:
     close_refund_case = _Write(k.CloseRefundCase)
     withdraw_refund_case = _Write(k.WithdrawRefundCase)
 
-    async def institution(self, institution_id: Any, *, as_of: date | None = None) -> Institution:
+    async def institution(
+        self,
+        institution_id: Any,
+        *,
+        as_of: date | None = None,
+        known_at: datetime | None = None,
+    ) -> Institution:
         return Institution.model_validate(
-            await self.get(f"/v1/institutions/{institution_id}", as_of=as_of)
+            await self.get(f"/v1/institutions/{institution_id}", as_of=as_of, known_at=known_at)
         )
 
     async def institution_events(self, institution_id: Any) -> AsyncIterator[Event]:

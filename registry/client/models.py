@@ -50,6 +50,10 @@ class Institution(Answer):
     suspension: dict[str, Any] | None
     penalties: list[dict[str, Any]]
     version: int
+    registered_on: date | None = None
+    as_of: date | None = None
+    legitimate: bool | None = None
+    licence_expired: bool | None = None
 
 
 class InstitutionListItem(Answer):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Generic, Protocol, TypeVar
 
 import httpx
@@ -165,10 +165,17 @@ class RegistryClient:
     remove_from_blacklist = _Write(i.RemoveFromBlacklist)
     deregister = _Write(i.Deregister)
 
-    def institution(self, institution_id: Any, *, as_of: date | None = None) -> Institution:
-        """The regulator's view of one institution (now, or at the end of ``as_of``)."""
+    def institution(
+        self,
+        institution_id: Any,
+        *,
+        as_of: date | None = None,
+        known_at: datetime | None = None,
+    ) -> Institution:
+        """The regulator's view of one institution: in force at the end of ``as_of`` (default
+        today) by effective dates, as recorded by ``known_at`` (default now)."""
         return Institution.model_validate(
-            self.get(f"/v1/institutions/{institution_id}", as_of=as_of)
+            self.get(f"/v1/institutions/{institution_id}", as_of=as_of, known_at=known_at)
         )
 
     def institution_events(self, institution_id: Any) -> Iterator[Event]:

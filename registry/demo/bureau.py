@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from collections import Counter
 from datetime import date, timedelta
+from uuid import UUID
 
 from registry.application.registry import Registry
 from registry.application.results import WriteResult
@@ -66,6 +67,10 @@ def yuan(fen: int) -> str:
     return f"¥{fen // 100:,}"
 
 
+# The day every demo institution entered the register: before any licence the demo dates.
+REGISTERED_ON = date(2019, 6, 3)
+
+
 class Bureau:
     """The bureaus of every demo district, acting through the registry as ``principal``."""
 
@@ -76,6 +81,7 @@ class Bureau:
         self.people = People(seed + 1)
         self.today = today()
         self.tally: Counter[str] = Counter()
+        self.licensed_from: dict[UUID, date] = {}
 
     def ago(self, days: int) -> date:
         return self.today - timedelta(days=days)
@@ -94,7 +100,8 @@ class Bureau:
     # -- registration, licence, staff, funds --------------------------------------------------
 
     def register(self, inst: DemoInstitution) -> None:
-        self.act(RegisterInstitution(**inst.registration))
+        """Entered in the register in 2019, before any licence the demo dates."""
+        self.act(RegisterInstitution(**inst.registration, registered_on=REGISTERED_ON))
 
     def licence(
         self,
@@ -108,6 +115,7 @@ class Bureau:
             valid_from = self.ago(self.rng.randint(since + 30, since + 420)).replace(day=1)
         if valid_to is None:
             valid_to = valid_from.replace(year=valid_from.year + 3) - timedelta(days=1)
+        self.licensed_from[inst.id] = valid_from
         prefix = {"arts": "文旅民", "sports": "体民"}.get(inst.sector, "教民")
         self.act(
             IssueLicence(
@@ -142,6 +150,8 @@ class Bureau:
                 account_no=self.people.digits(19),
                 agreement_no=f"ZJJG-{d.code}-{self.today.year - 1}-{self.rng.randint(1, 999):04d}",
                 reserve_fen=reserve if mode == "risk_reserve" else None,
+                # In place since the licence, or from today.
+                established_on=self.licensed_from.get(inst.id),
             )
         )
         self.tally[mode] += 1

@@ -62,13 +62,13 @@ class Life(Draws):
         subjects = rng.sample(pool, min(len(pool), rng.randint(1, 2)))
         self.subjects = subjects
         online = who.sector == "tech" and rng.random() < 0.15
-        inst = self.register(word, subjects, online)
-        made: list[Aggregate] = [inst]
         if who.sector == "academic":
-            made += self.academic_life(inst)
-        else:
-            made += self.ordinary_life(inst)
-        return made
+            licensed = self.day_between(date(2016, 1, 1), BEFORE_DOUBLE_REDUCTION)
+            inst = self.register(word, subjects, online, registered_on=licensed - timedelta(30))
+            return [inst, *self.academic_life(inst, licensed)]
+        registered = self.day_between(date(2018, 1, 1), date(2025, 12, 31))
+        inst = self.register(word, subjects, online, registered_on=registered)
+        return [inst, *self.ordinary_life(inst, registered)]
 
     def register(
         self,
@@ -76,6 +76,7 @@ class Life(Draws):
         subjects: list[str],
         online: bool,
         *,
+        registered_on: date,
         credit_code: str | None = None,
         legal_form: str | None = None,
         successor_of: UUID | None = None,
@@ -108,6 +109,7 @@ class Life(Draws):
             if online
             else None,
             successor_of=successor_of,
+            registered_on=registered_on,
             actor=self.actor,
         )
 
@@ -163,14 +165,16 @@ class Life(Draws):
             account_no=f"6{self.digits(18)}",
             agreement_no=f"JG-{self.who.place.code}-{self.n:07d}",
             reserve_fen=self.rng.choice((200_000, 500_000, 1_000_000)) * 100 if reserve else None,
+            established_on=date.fromisoformat(inst.licence["valid_from"])
+            if inst.licence
+            else AS_OF,
             actor=self.actor,
         )
 
-    def ordinary_life(self, inst: Institution) -> list[Aggregate]:
+    def ordinary_life(self, inst: Institution, registered: date) -> list[Aggregate]:
         """A non-academic institution: most are licensed and supervised, some are sanctioned or
         close, and families sign prepaid contracts with those that operate."""
         rng = self.rng
-        registered = self.day_between(date(2018, 1, 1), date(2025, 12, 31))
         if rng.random() < 0.06:
             return []  # still waiting for its licence
         licensed = registered + timedelta(days=rng.randint(20, 120))
@@ -181,7 +185,9 @@ class Life(Draws):
             self.supervise(inst)
         while valid_to < AS_OF and rng.random() < 0.85:
             valid_to += timedelta(days=3 * 365)
-            inst.renew_licence(valid_to=valid_to, actor=self.actor)
+            inst.renew_licence(
+                valid_to=valid_to, renewed_on=valid_to - timedelta(days=3 * 365), actor=self.actor
+            )
         day = licensed
         open_deadline = self.inspections(inst, licensed)
         contracts = self.contracts(inst, licensed)
@@ -315,17 +321,18 @@ class Life(Draws):
                 decision_no=self.decision_no("移", later), removed_on=later, actor=self.actor
             )
 
-    def academic_life(self, inst: Institution) -> list[Aggregate]:
+    def academic_life(self, inst: Institution, licensed: date) -> list[Aggregate]:
         """Academic training: non-profits licensed before 双减 keep operating; companies convert
         to non-profit (营转非), half of them done, with the successor school registered."""
         rng = self.rng
-        licensed = self.day_between(date(2016, 1, 1), BEFORE_DOUBLE_REDUCTION)
         valid_to = self.license(inst, licensed)
         self.staff(inst)
         self.supervise(inst)
         while valid_to < AS_OF:
             valid_to += timedelta(days=3 * 365)
-            inst.renew_licence(valid_to=valid_to, actor=self.actor)
+            inst.renew_licence(
+                valid_to=valid_to, renewed_on=valid_to - timedelta(days=3 * 365), actor=self.actor
+            )
         if self.who.legal_form == "non_profit":
             self.inspections(inst, date(2022, 1, 1))
             return self.contracts(inst, date(2023, 1, 1))
@@ -345,6 +352,7 @@ class Life(Draws):
             credit_code=credit_code(self.seed, 2 * self.n + 1, "non_profit", inst.district_code),
             legal_form="non_profit",
             successor_of=inst.id,
+            registered_on=started,
         )
         self.license(successor, started + timedelta(days=rng.randint(60, 200)))
         self.staff(successor)

@@ -192,7 +192,8 @@ def legacy_academic(b: Bureau, inst: DemoInstitution) -> Notes:
     """A non-profit academic school licensed before 双减: the registry keeps that as history."""
     b.licence(inst, valid_from=date(2020, 9, 1), valid_to=date(2023, 8, 31))
     renewed = date(b.today.year + 2, 8, 31)
-    b.act(RenewLicence(institution_id=inst.id, valid_to=renewed))
+    # Renewed in time, from the day the first licence ended.
+    b.act(RenewLicence(institution_id=inst.id, valid_to=renewed, renewed_on=date(2023, 8, 31)))
     notes = [f"licensed 2020-09-01 (before 双减), renewed to {renewed}", b.staff(inst)]
     return {inst.id: [*notes, b.supervise(inst, "bank_custody")]}
 

@@ -216,6 +216,7 @@ class Enforcement(Licensing):
             rules.SUSPENSION_STATE,
             f"only a licensed institution's enrolment is suspended; this one is {self.status}",
         )
+        self._check_dated("EnrolmentSuspended", effective_from)
         self._enrolment_suspended(
             decision_no=decision_no,
             reason=reason,
@@ -244,6 +245,7 @@ class Enforcement(Licensing):
             rules.SUSPENSION_STATE,
             f"the institution's enrolment is not suspended; it is {self.status}",
         )
+        self._check_dated("EnrolmentSuspensionLifted", lifted_on)
         overdue = self.overdue_orders(max(lifted_on, today))
         refuse_unless(
             not overdue,
@@ -300,6 +302,7 @@ class Enforcement(Licensing):
             "record the revocation with the revocation command "
             "(POST /v1/institutions/{id}/revocation) first",
         )
+        self._check_dated("PenaltyImposed", decided_on)
         self._penalty_imposed(
             decision_no=decision_no,
             kinds=list(kinds),

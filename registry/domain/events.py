@@ -57,9 +57,11 @@ if TYPE_CHECKING:
         Blacklisted,
         ConversionCompleted,
         ConversionStarted,
+        DecisionAnnulled,
         Deregistered,
         EnrolmentSuspended,
         EnrolmentSuspensionLifted,
+        FundSupervisionEnded,
         FundSupervisionEstablished,
         InspectionRecorded,
         InstitutionRegistered,
@@ -84,6 +86,7 @@ else:
     LicenceRenewed = Licensing.LicenceRenewed
     StaffMemberFiled = Licensing.StaffMemberFiled
     FundSupervisionEstablished = Licensing.FundSupervisionEstablished
+    FundSupervisionEnded = Licensing.FundSupervisionEnded
     InspectionRecorded = Enforcement.InspectionRecorded
     RectificationOrdered = Enforcement.RectificationOrdered
     RectificationVerified = Enforcement.RectificationVerified
@@ -98,6 +101,7 @@ else:
     Blacklisted = Institution.Blacklisted
     RemovedFromBlacklist = Institution.RemovedFromBlacklist
     Deregistered = Institution.Deregistered
+    DecisionAnnulled = Institution.DecisionAnnulled
     ContractSigned = TrainingContract.ContractSigned
     ComplianceBreachDetected = TrainingContract.ComplianceBreachDetected
     PrepaidFeeCollected = TrainingContract.PrepaidFeeCollected
@@ -131,6 +135,7 @@ ALL_EVENTS: tuple[type[DomainEvent], ...] = (
     LicenceRenewed,
     StaffMemberFiled,
     FundSupervisionEstablished,
+    FundSupervisionEnded,
     InspectionRecorded,
     RectificationOrdered,
     RectificationVerified,
@@ -145,6 +150,7 @@ ALL_EVENTS: tuple[type[DomainEvent], ...] = (
     Blacklisted,
     RemovedFromBlacklist,
     Deregistered,
+    DecisionAnnulled,
     ContractSigned,
     ComplianceBreachDetected,
     PrepaidFeeCollected,
@@ -180,6 +186,7 @@ __all__ = [
     "LicenceRenewed",
     "StaffMemberFiled",
     "FundSupervisionEstablished",
+    "FundSupervisionEnded",
     "InspectionRecorded",
     "RectificationOrdered",
     "RectificationVerified",
@@ -194,6 +201,7 @@ __all__ = [
     "Blacklisted",
     "RemovedFromBlacklist",
     "Deregistered",
+    "DecisionAnnulled",
     "ContractSigned",
     "ComplianceBreachDetected",
     "PrepaidFeeCollected",

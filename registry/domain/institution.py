@@ -7,51 +7,33 @@ deregistration; licensing and enforcement come from the layers it builds on.
 from __future__ import annotations
 
 from datetime import date
-from typing import TypedDict
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import event
 
-from registry.domain import institution_events, rules
+from registry.domain import dating, institution_events, rules
 from registry.domain.districts import is_district_code
 from registry.domain.enforcement import Enforcement
 from registry.domain.errors import RuleViolation
 from registry.domain.licensing import Status, require_decision_no
+from registry.domain.records import Blacklisting, Cessation, Conversion, Deregistration, Revocation
 from registry.domain.rules import refuse_unless
+from registry.domain.standing import latest
 from registry.domain.uscc import CreditCode
 from registry.domain.vocabulary import ACADEMIC_SUBJECTS, OPERATING, Actor
 
-
-class Revocation(TypedDict):
-    decision_no: str
-    reason: str
-    notice_served_on: str
-    effective_on: str
-
-
-class Conversion(TypedDict, total=False):
-    started_on: str
-    planned_successor_name: str
-    successor_id: str | None
-    successor_credit_code: str
-    completed_on: str | None
-
-
-class Cessation(TypedDict):
-    kind: str
-    ceased_on: str
-    reason: str
-
-
-class Blacklisting(TypedDict):
-    reasons: list[str]
-    decision_no: str
-    listed_on: str
-
-
-class Deregistration(TypedDict):
-    deregistered_on: str
-    reason: str
+# What an annulment restores from the decisions that still count.
+RESTORED = (
+    "licence",
+    "supervision",
+    "suspension",
+    "penalties",
+    "revocation",
+    "conversion",
+    "cessation",
+    "blacklisting",
+    "deregistration",
+)
 
 
 class Institution(Enforcement):
@@ -66,6 +48,7 @@ class Institution(Enforcement):
     Blacklisted = institution_events.Blacklisted
     RemovedFromBlacklist = institution_events.RemovedFromBlacklist
     Deregistered = institution_events.Deregistered
+    DecisionAnnulled = institution_events.DecisionAnnulled
 
     @staticmethod
     def create_id(credit_code: str) -> UUID:
@@ -87,6 +70,7 @@ class Institution(Enforcement):
         legal_representative: str,
         icp_number: str | None,
         successor_of: UUID | None,
+        registered_on: date,
         actor: Actor,
     ) -> Institution:
         """A regulator enters an institution (legal person) into the register."""
@@ -123,6 +107,7 @@ class Institution(Enforcement):
             legal_representative=legal_representative,
             icp_number=icp_number,
             successor_of=str(successor_of) if successor_of else None,
+            registered_on=registered_on.isoformat(),
             actor=actor,
         )
 
@@ -140,6 +125,7 @@ class Institution(Enforcement):
         legal_representative: str,
         icp_number: str | None,
         successor_of: str | None,
+        registered_on: str,
         actor: Actor,
     ) -> None:
         self._start_licensing(
@@ -154,6 +140,7 @@ class Institution(Enforcement):
             legal_representative=legal_representative,
             icp_number=icp_number,
             successor_of=successor_of,
+            registered_on=registered_on,
         )
         self._start_enforcement()
         self.revocation: Revocation | None = None
@@ -189,6 +176,7 @@ class Institution(Enforcement):
             rules.REVOCATION_NOTICE,
             "revocation cannot take effect before the notice was served",
         )
+        self._check_dated("LicenceRevoked", effective_on)
         self._licence_revoked(
             decision_no=decision_no,
             reason=reason,
@@ -221,6 +209,7 @@ class Institution(Enforcement):
             rules.CONVERSION_ELIGIBLE,
             "conversion is for a licensed, for-profit, academic institution",
         )
+        self._check_dated("ConversionStarted", started_on)
         self._conversion_started(
             started_on=started_on.isoformat(),
             planned_successor_name=planned_successor_name,
@@ -276,6 +265,7 @@ class Institution(Enforcement):
             rules.CONVERSION_LIABILITIES,
             f"{open_contracts} prepaid contract(s) are neither refunded nor transferred",
         )
+        self._check_dated("ConversionCompleted", completed_on)
         self._conversion_completed(
             successor_id=str(successor.id),
             successor_credit_code=successor.credit_code,
@@ -306,6 +296,7 @@ class Institution(Enforcement):
             rules.CESSATION_STATE,
             f"an institution that is {self.status} cannot cease operations",
         )
+        self._check_dated("OperationsCeased", ceased_on)
         self._operations_ceased(
             kind=kind, ceased_on=ceased_on.isoformat(), reason=reason, actor=actor
         )
@@ -327,6 +318,7 @@ class Institution(Enforcement):
             "blacklisting states at least one reason",
         )
         refuse_unless(not self.blacklisted, rules.BLACKLIST_STATE, "already blacklisted")
+        self._check_dated("Blacklisted", listed_on)
         self._blacklisted(
             reasons=list(reasons),
             decision_no=decision_no,
@@ -349,6 +341,7 @@ class Institution(Enforcement):
         self._refuse_if_closed()
         require_decision_no(decision_no)
         refuse_unless(self.blacklisted, rules.BLACKLIST_STATE, "the institution is not blacklisted")
+        self._check_dated("RemovedFromBlacklist", removed_on)
         self._removed_from_blacklist(
             decision_no=decision_no, removed_on=removed_on.isoformat(), actor=actor
         )
@@ -364,9 +357,45 @@ class Institution(Enforcement):
             rules.DEREGISTRATION_STATE,
             f"an institution that is {self.status} cannot be deregistered",
         )
+        self._check_dated("Deregistered", deregistered_on)
         self._deregistered(deregistered_on=deregistered_on.isoformat(), reason=reason, actor=actor)
 
     @event(Deregistered)
     def _deregistered(self, deregistered_on: str, reason: str, actor: Actor) -> None:
         self.status = Status.DEREGISTERED
         self.deregistration = {"deregistered_on": deregistered_on, "reason": reason}
+
+    # -- annulment ----------------------------------------------------------------------------
+
+    def annul_decision(
+        self, *, version: int, decision_no: str, annulled_on: date, reason: str, actor: Actor
+    ) -> None:
+        """A decision made in error is set aside (行政复议 or a court): from the moment this is
+        recorded it no longer counts for what was in force; the log keeps it."""
+        require_decision_no(decision_no)
+        target = dating.check_annulment(self.decisions, version)
+        self._decision_annulled(
+            annulled_version=version,
+            annulled_kind=target.kind,
+            decision_no=decision_no,
+            annulled_on=annulled_on.isoformat(),
+            reason=reason,
+            actor=actor,
+        )
+
+    @event(DecisionAnnulled)
+    def _decision_annulled(
+        self,
+        annulled_version: int,
+        annulled_kind: str,
+        decision_no: str,
+        annulled_on: str,
+        reason: str,
+        actor: Actor,
+    ) -> None:
+        # The record stands as if the annulled decision had not been made.
+        now = latest([d for d in self.decisions if d.version != annulled_version])
+        assert now is not None  # the entry in the register is never annulled
+        self.status = Status(now.status)
+        for name in RESTORED:
+            setattr(self, name, getattr(now, name))

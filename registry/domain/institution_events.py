@@ -8,12 +8,46 @@ keep loading. Read them from ``registry.domain.events``. Dates are ISO strings a
 
 from __future__ import annotations
 
+from typing import Any
+
 from eventsourcing.domain import Aggregate
 
+from registry.domain.clock import SHANGHAI
+from registry.domain.standing import decision_of
 from registry.domain.vocabulary import Actor
 
 
-class LicenceIssued(Aggregate.Event):
+def _keep_decision(event: object, aggregate: Any) -> None:
+    """The institution keeps each dated decision with its two times (``standing``)."""
+    decision = decision_of(event)
+    if decision is not None:
+        aggregate.decisions.append(decision)
+
+
+def _recorded_day(state: dict[str, Any]) -> str:
+    """The day (Asia/Shanghai) an event written before it carried its own date was recorded."""
+    return str(state["timestamp"].astimezone(SHANGHAI).date().isoformat())
+
+
+class InstitutionEvent(Aggregate.Event):
+    """An event of an institution's stream; a dated decision is kept as one once applied."""
+
+    def mutate(self, aggregate: Any) -> Any:
+        mutated = super().mutate(aggregate)
+        _keep_decision(self, mutated)
+        return mutated
+
+
+class InstitutionCreated(Aggregate.Created):
+    """The event that starts an institution's stream; kept as its first dated decision."""
+
+    def mutate(self, aggregate: Any) -> Any:
+        mutated = super().mutate(None)
+        _keep_decision(self, mutated)
+        return mutated
+
+
+class LicenceIssued(InstitutionEvent):
     """The approving bureau licensed the institution (办学许可证) for a period."""
 
     licence_no: str
@@ -23,14 +57,22 @@ class LicenceIssued(Aggregate.Event):
     actor: Actor
 
 
-class LicenceRenewed(Aggregate.Event):
-    """The approving bureau extended the licence to a later end."""
+class LicenceRenewed(InstitutionEvent):
+    """The approving bureau extended the licence to a later end, from ``renewed_on``."""
+
+    class_version = 2
 
     valid_to: str
+    renewed_on: str
     actor: Actor
 
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        """Renewals written before they were dated take effect on the day they were recorded."""
+        state["renewed_on"] = _recorded_day(state)
 
-class StaffMemberFiled(Aggregate.Event):
+
+class StaffMemberFiled(InstitutionEvent):
     """A member of the teaching staff was filed with the bureau (从业人员备案)."""
 
     name: str
@@ -41,18 +83,34 @@ class StaffMemberFiled(Aggregate.Event):
     actor: Actor
 
 
-class FundSupervisionEstablished(Aggregate.Event):
-    """Prepaid fees came under bank custody or a risk reserve (预收费监管)."""
+class FundSupervisionEstablished(InstitutionEvent):
+    """Prepaid fees came under bank custody or a risk reserve (预收费监管), from a day."""
+
+    class_version = 2
 
     mode: str
     bank: str
     account_no: str
     agreement_no: str
     reserve_fen: int | None
+    established_on: str
+    actor: Actor
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        """Supervision written before it was dated is in place from the day it was recorded."""
+        state["established_on"] = _recorded_day(state)
+
+
+class FundSupervisionEnded(InstitutionEvent):
+    """The custody agreement or risk reserve ended; prepaid fees are no longer supervised."""
+
+    ended_on: str
+    reason: str
     actor: Actor
 
 
-class InspectionRecorded(Aggregate.Event):
+class InspectionRecorded(InstitutionEvent):
     """Inspectors recorded a visit or audit and what they found (检查)."""
 
     inspection_id: str
@@ -64,7 +122,7 @@ class InspectionRecorded(Aggregate.Event):
     actor: Actor
 
 
-class RectificationOrdered(Aggregate.Event):
+class RectificationOrdered(InstitutionEvent):
     """The bureau ordered findings put right by a deadline (责令整改)."""
 
     order_id: str
@@ -75,7 +133,7 @@ class RectificationOrdered(Aggregate.Event):
     actor: Actor
 
 
-class RectificationVerified(Aggregate.Event):
+class RectificationVerified(InstitutionEvent):
     """The bureau checked a rectification order: completed or failed."""
 
     order_id: str
@@ -84,7 +142,7 @@ class RectificationVerified(Aggregate.Event):
     actor: Actor
 
 
-class EnrolmentSuspended(Aggregate.Event):
+class EnrolmentSuspended(InstitutionEvent):
     """The bureau ordered the institution to stop enrolling (责令停止招收学员)."""
 
     decision_no: str
@@ -93,7 +151,7 @@ class EnrolmentSuspended(Aggregate.Event):
     actor: Actor
 
 
-class EnrolmentSuspensionLifted(Aggregate.Event):
+class EnrolmentSuspensionLifted(InstitutionEvent):
     """The bureau let the institution enrol again."""
 
     decision_no: str
@@ -101,7 +159,7 @@ class EnrolmentSuspensionLifted(Aggregate.Event):
     actor: Actor
 
 
-class PenaltyImposed(Aggregate.Event):
+class PenaltyImposed(InstitutionEvent):
     """An administrative penalty was decided (行政处罚决定); published on the register."""
 
     decision_no: str
@@ -112,7 +170,7 @@ class PenaltyImposed(Aggregate.Event):
     actor: Actor
 
 
-class InstitutionRegistered(Aggregate.Created):
+class InstitutionRegistered(InstitutionCreated):
     """A regulator entered the institution, a legal person with its credit code, in the register."""
 
     name: str
@@ -126,10 +184,18 @@ class InstitutionRegistered(Aggregate.Created):
     legal_representative: str
     icp_number: str | None
     successor_of: str | None
+    registered_on: str
     actor: Actor
 
+    class_version = 2
 
-class LicenceRevoked(Aggregate.Event):
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        """Registrations written before they were dated count from the day they were recorded."""
+        state["registered_on"] = _recorded_day(state)
+
+
+class LicenceRevoked(InstitutionEvent):
     """The approving bureau revoked the licence (吊销办学许可证) after serving notice."""
 
     decision_no: str
@@ -139,7 +205,7 @@ class LicenceRevoked(Aggregate.Event):
     actor: Actor
 
 
-class ConversionStarted(Aggregate.Event):
+class ConversionStarted(InstitutionEvent):
     """A for-profit academic institution began converting to non-profit (营转非)."""
 
     started_on: str
@@ -147,7 +213,7 @@ class ConversionStarted(Aggregate.Event):
     actor: Actor
 
 
-class ConversionCompleted(Aggregate.Event):
+class ConversionCompleted(InstitutionEvent):
     """The conversion completed: the non-profit successor carries on."""
 
     successor_id: str
@@ -156,7 +222,7 @@ class ConversionCompleted(Aggregate.Event):
     actor: Actor
 
 
-class OperationsCeased(Aggregate.Event):
+class OperationsCeased(InstitutionEvent):
     """The institution stopped operating, voluntarily or abnormally (跑路)."""
 
     kind: str
@@ -165,7 +231,7 @@ class OperationsCeased(Aggregate.Event):
     actor: Actor
 
 
-class Blacklisted(Aggregate.Event):
+class Blacklisted(InstitutionEvent):
     """The bureau put the institution on the public blacklist (黑名单)."""
 
     reasons: list[str]
@@ -174,7 +240,7 @@ class Blacklisted(Aggregate.Event):
     actor: Actor
 
 
-class RemovedFromBlacklist(Aggregate.Event):
+class RemovedFromBlacklist(InstitutionEvent):
     """The bureau took the institution off the blacklist."""
 
     decision_no: str
@@ -182,9 +248,23 @@ class RemovedFromBlacklist(Aggregate.Event):
     actor: Actor
 
 
-class Deregistered(Aggregate.Event):
+class Deregistered(InstitutionEvent):
     """The institution left the register (注销)."""
 
     deregistered_on: str
+    reason: str
+    actor: Actor
+
+
+class DecisionAnnulled(InstitutionEvent):
+    """A decision made in error was set aside (行政复议 or a court) by a numbered decision.
+
+    The annulled decision leaves the record of what was in force from the moment the
+    annulment is recorded; it stays in the log, and in every answer known before then."""
+
+    annulled_version: int
+    annulled_kind: str
+    decision_no: str
+    annulled_on: str
     reason: str
     actor: Actor

@@ -14,8 +14,9 @@ from typing import TypedDict
 
 from eventsourcing.domain import Aggregate, event
 
-from registry.domain import institution_events, rules
+from registry.domain import dating, institution_events, rules
 from registry.domain.rules import DEFAULT_RULE_PACK, RulePack, refuse_unless
+from registry.domain.standing import Decision
 from registry.domain.uscc import CreditCode
 from registry.domain.vocabulary import OPERATING, Actor, InstitutionStatus
 
@@ -35,6 +36,7 @@ class Supervision(TypedDict):
     account_no: str
     agreement_no: str
     reserve_fen: int | None
+    established_on: str
 
 
 class StaffMember(TypedDict):
@@ -61,6 +63,7 @@ class Licensing(Aggregate):
     LicenceRenewed = institution_events.LicenceRenewed
     StaffMemberFiled = institution_events.StaffMemberFiled
     FundSupervisionEstablished = institution_events.FundSupervisionEstablished
+    FundSupervisionEnded = institution_events.FundSupervisionEnded
 
     def _start_licensing(
         self,
@@ -76,8 +79,12 @@ class Licensing(Aggregate):
         legal_representative: str,
         icp_number: str | None,
         successor_of: str | None,
+        registered_on: str,
     ) -> None:
         """The identity the institution registered with, and no licence, funds or staff yet."""
+        # Every dated decision with its two times, kept as each event applies (``standing``).
+        self.decisions: list[Decision] = []
+        self.registered_on = registered_on
         self.name = name
         self.credit_code = credit_code
         self.district_code = district_code
@@ -103,6 +110,10 @@ class Licensing(Aggregate):
     @property
     def is_non_profit(self) -> bool:
         return self.legal_form == "non_profit" and CreditCode(self.credit_code).is_non_profit
+
+    def _check_dated(self, kind: str, day: date) -> None:
+        """A decision of ``kind`` takes effect on ``day``, not before what it follows."""
+        dating.check_order(self.decisions, kind, day)
 
     def _refuse_if_closed(self) -> None:
         refuse_unless(
@@ -150,6 +161,7 @@ class Licensing(Aggregate):
         refuse_unless(
             valid_to > valid_from, rules.LICENCE_VALIDITY, "valid_to must be after valid_from"
         )
+        self._check_dated("LicenceIssued", valid_from)
         self._licence_issued(
             licence_no=licence_no,
             approving_authority=approving_authority,
@@ -175,7 +187,7 @@ class Licensing(Aggregate):
         )
         self.status = Status.LICENSED
 
-    def renew_licence(self, *, valid_to: date, actor: Actor) -> None:
+    def renew_licence(self, *, valid_to: date, renewed_on: date, actor: Actor) -> None:
         """The approving bureau extends a current licence."""
         refuse_unless(
             self.licence is not None and self.status in OPERATING,
@@ -188,10 +200,13 @@ class Licensing(Aggregate):
             rules.LICENCE_VALIDITY,
             "a renewal extends the licence beyond its current end",
         )
-        self._licence_renewed(valid_to=valid_to.isoformat(), actor=actor)
+        self._check_dated("LicenceRenewed", renewed_on)
+        self._licence_renewed(
+            valid_to=valid_to.isoformat(), renewed_on=renewed_on.isoformat(), actor=actor
+        )
 
     @event(LicenceRenewed)
-    def _licence_renewed(self, valid_to: str, actor: Actor) -> None:
+    def _licence_renewed(self, valid_to: str, renewed_on: str, actor: Actor) -> None:
         assert self.licence is not None
         self.licence = {**self.licence, "valid_to": valid_to}
 
@@ -256,6 +271,7 @@ class Licensing(Aggregate):
         account_no: str,
         agreement_no: str,
         reserve_fen: int | None,
+        established_on: date,
         actor: Actor,
     ) -> None:
         """Prepaid fees are put under bank custody or backed by a risk reserve (预收费监管)."""
@@ -270,12 +286,14 @@ class Licensing(Aggregate):
                 rules.SUPERVISION_RESERVE,
                 "a risk reserve states the amount deposited, in fen",
             )
+        self._check_dated("FundSupervisionEstablished", established_on)
         self._fund_supervision_established(
             mode=mode,
             bank=bank,
             account_no=account_no,
             agreement_no=agreement_no,
             reserve_fen=reserve_fen if mode == "risk_reserve" else None,
+            established_on=established_on.isoformat(),
             actor=actor,
         )
 
@@ -287,6 +305,7 @@ class Licensing(Aggregate):
         account_no: str,
         agreement_no: str,
         reserve_fen: int | None,
+        established_on: str,
         actor: Actor,
     ) -> None:
         self.supervision = {
@@ -295,4 +314,19 @@ class Licensing(Aggregate):
             "account_no": account_no,
             "agreement_no": agreement_no,
             "reserve_fen": reserve_fen,
+            "established_on": established_on,
         }
+
+    def end_fund_supervision(self, *, ended_on: date, reason: str, actor: Actor) -> None:
+        """The custody agreement or risk reserve ends: prepaid fees are no longer supervised."""
+        refuse_unless(
+            self.supervision is not None,
+            rules.SUPERVISION_STATE,
+            "the institution has no fund supervision in place",
+        )
+        self._check_dated("FundSupervisionEnded", ended_on)
+        self._fund_supervision_ended(ended_on=ended_on.isoformat(), reason=reason, actor=actor)
+
+    @event(FundSupervisionEnded)
+    def _fund_supervision_ended(self, ended_on: str, reason: str, actor: Actor) -> None:
+        self.supervision = None

@@ -121,6 +121,26 @@ DEREGISTRATION_STATE = Rule(
 CLOSED_INSTITUTION = Rule(
     "institution.closed", "A deregistered institution takes no further regulatory acts."
 )
+SUPERVISION_STATE = Rule("supervision.state", "Only fund supervision in place can end.")
+
+# Effective dates (docs/domain.md §3): decisions may be back-dated or dated ahead, within bounds
+# and in order against the record.
+DATE_BOUNDS = Rule(
+    "decision.date_bounds",
+    "An effective date falls between 2003-09-01 and 90 days after today.",
+)
+DATE_ORDER = Rule(
+    "decision.date_order",
+    "A decision takes effect on or after the registration and the decision it follows.",
+)
+ANNULMENT_TARGET = Rule(
+    "annulment.target", "An annulment names a decision of this institution, other than the entry."
+)
+ANNULMENT_ONCE = Rule("annulment.once", "A decision is annulled once.")
+ANNULMENT_LATEST_STATUS = Rule(
+    "annulment.latest_status",
+    "A status change is annulled only while no later status change rests on it.",
+)
 
 
 # Training contracts: what a feed or regulator reports. Impossible figures are refused; facts
@@ -295,6 +315,10 @@ class RulePack:
     jurisdiction: str = "national"
     # 《关于进一步减轻义务教育阶段学生作业负担和校外培训负担的意见》(双减), issued 2021-07-24.
     double_reduction_date: date = date(2021, 7, 24)
+    # 《民办教育促进法》 in force 2003-09-01: no private-school licence or decision is older.
+    earliest_effective_date: date = date(2003, 9, 1)
+    # A decision is made before it takes effect, by at most this many days. [A]
+    max_days_ahead: int = 90
     prepaid: PrepaidLimits = field(default_factory=PrepaidLimits)
     hours: LessonHours = field(default_factory=LessonHours)
     risk: RiskThresholds = field(default_factory=RiskThresholds)

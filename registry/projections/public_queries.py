@@ -7,15 +7,16 @@ queries in ``queries``.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Engine, and_, or_, select
 
-from registry.domain.clock import end_of_day
+from registry.domain.clock import SHANGHAI
 from registry.domain.errors import NotFound
 from registry.projections import public_register as pub
 from registry.projections.base import projection_positions
+from registry.projections.public_items import decisions_of, published
 
 PUBLIC_FIELDS = (
     "id",
@@ -34,11 +35,14 @@ PUBLIC_FIELDS = (
 )
 
 
+def _iso(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
 def public_item(row: Any) -> dict[str, Any]:
     """Only the published fields, whatever the row holds."""
     item = {k: row[k] for k in PUBLIC_FIELDS}
-    valid_to = item["licence_valid_to"]
-    item["licence_valid_to"] = valid_to.isoformat() if isinstance(valid_to, date) else valid_to
+    item["licence_valid_to"] = _iso(item["licence_valid_to"])
     return item
 
 
@@ -69,8 +73,11 @@ class PublicRegisterSnapshot:
     connection stays open until the iteration ends or ``close()`` (idempotent) is called.
     """
 
-    def __init__(self, engine: Engine, chunk_size: int) -> None:
+    def __init__(self, engine: Engine, chunk_size: int, as_of: date | None = None) -> None:
         self.chunk_size = chunk_size
+        # With ``as_of``: each institution as in force at the end of that day, by the effective
+        # dates of its decisions as known now; those not yet in the register are left out.
+        self.as_of = as_of
         self._conn: Connection | None = engine.connect()
         try:
             self.position = self._begin_snapshot(self._conn)
@@ -105,9 +112,15 @@ class PublicRegisterSnapshot:
                 execution_options={"yield_per": self.chunk_size},
             ).mappings()
             for rows in result.partitions():
-                yield [public_item(r) for r in rows]
+                yield [item for item in map(self._item, rows) if item is not None]
         finally:
             self.close()
+
+    def _item(self, row: Any) -> dict[str, Any] | None:
+        if self.as_of is None:
+            return public_item(row)
+        found = published(decisions_of(row), self.as_of)
+        return None if found is None else public_item({**row, **found})
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         for chunk in self.chunks():
@@ -162,11 +175,15 @@ class PublicQueries:
             items = [public_item(r) for r in rows if not subject or subject in r["subjects"]]
         return items[:limit]
 
-    def public_institution(self, institution_id: str, as_of: date | None = None) -> dict[str, Any]:
-        """One institution's public page, now or as it stood at the end of ``as_of``."""
+    def public_institution(
+        self, institution_id: str, as_of: date | None = None, known_at: datetime | None = None
+    ) -> dict[str, Any]:
+        """One institution's public page: in force on the register's day, or at the end of
+        ``as_of`` by the decisions' effective dates; as recorded now, or by ``known_at`` (then
+        ``as_of`` defaults to that moment's day). One row read either way."""
         with self.engine.connect() as conn:
-            if as_of is None:
-                row = (
+            if known_at is None:
+                row: Any = (
                     conn.execute(
                         select(pub.institutions).where(pub.institutions.c.id == institution_id)
                     )
@@ -175,25 +192,38 @@ class PublicQueries:
                 )
                 if row is None:
                     raise NotFound(f"no institution {institution_id} in the public register")
-                item, history, penalties = public_item(row), row["history"], row["penalties"]
             else:
                 version = conn.execute(
-                    select(pub.versions.c.item, pub.versions.c.position)
+                    select(pub.versions.c.item)
                     .where(
                         pub.versions.c.institution_id == institution_id,
-                        pub.versions.c.recorded_at <= end_of_day(as_of).astimezone(UTC),
+                        pub.versions.c.recorded_at <= known_at.astimezone(UTC),
                     )
                     .order_by(pub.versions.c.position.desc())
                     .limit(1)
                 ).first()
                 if version is None:
                     raise NotFound(
-                        f"institution {institution_id} was not in the register on {as_of}"
+                        f"institution {institution_id} was not yet recorded in the register "
+                        f"at {known_at.isoformat()}"
                     )
-                item = public_item(version.item)
-                history, penalties = version.item["history"], version.item["penalties"]
-            item["status_history"] = list(history)
-            item["penalties"] = list(penalties)
+                row = version.item
+                as_of = as_of or known_at.astimezone(SHANGHAI).date()
+        if as_of is not None:
+            found = published(decisions_of(row), as_of, known_at)
+            if found is None:
+                raise NotFound(
+                    f"institution {institution_id} was not yet in the register on "
+                    f"{as_of.isoformat()}"
+                )
+            row = {**row, **found}
+        item = public_item(row)
+        item["blacklisting"] = row.get("blacklisting")
+        item["registered_on"] = _iso(row["registered_on"])
+        item["as_of"] = as_of.isoformat() if as_of else None
+        item["known_at"] = known_at.isoformat() if known_at else None
+        item["status_history"] = list(row["history"])
+        item["penalties"] = list(row["penalties"])
         return item
 
     def search_register(
@@ -250,9 +280,12 @@ class PublicQueries:
             )
         return _blacklisting(row) if row is not None else None
 
-    def public_register_snapshot(self, chunk_size: int = 1000) -> PublicRegisterSnapshot:
-        """The whole public register (every status) and the position it reflects, for export."""
-        return PublicRegisterSnapshot(self.engine, chunk_size)
+    def public_register_snapshot(
+        self, chunk_size: int = 1000, as_of: date | None = None
+    ) -> PublicRegisterSnapshot:
+        """The whole public register (every status) and the position it reflects, for export;
+        with ``as_of``, as in force at the end of that day."""
+        return PublicRegisterSnapshot(self.engine, chunk_size, as_of)
 
     def blacklist(self) -> list[dict[str, Any]]:
         with self.engine.connect() as conn:

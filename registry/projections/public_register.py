@@ -1,8 +1,9 @@
 """The public register: legitimate institutions, their dated history, penalties, the blacklist.
 
 Holds no personal data: no pupils, no guardians, no staff certificates, no bank account numbers.
-Every change also stores the whole public item at that position, so ``as_of`` answers exactly
-what a replay of the stream to that moment shows.
+Every change also stores the whole public item at that position, with its dated decisions, so
+``known_at`` answers from what was recorded by then, and ``as_of`` folds those decisions by
+their effective dates (``public_items``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    ColumnElement,
     Connection,
     Date,
     DateTime,
@@ -25,6 +27,7 @@ from sqlalchemy import (
     Text,
     delete,
     insert,
+    or_,
     select,
 )
 
@@ -33,9 +36,12 @@ from registry.domain.events import (
     Blacklisted,
     ConversionCompleted,
     ConversionStarted,
+    DayReviewed,
+    DecisionAnnulled,
     Deregistered,
     EnrolmentSuspended,
     EnrolmentSuspensionLifted,
+    FundSupervisionEnded,
     FundSupervisionEstablished,
     InstitutionRegistered,
     LicenceIssued,
@@ -45,7 +51,9 @@ from registry.domain.events import (
     PenaltyImposed,
     RemovedFromBlacklist,
 )
-from registry.projections.base import BatchProjection, Fact, metadata, upsert
+from registry.domain.standing import decision_of, entry_day, status_history
+from registry.projections.base import BatchProjection, Fact, metadata, not_followed, upsert
+from registry.projections.public_items import decision_json, decisions_of, published
 
 institutions = Table(
     "pub_institutions",
@@ -64,11 +72,17 @@ institutions = Table(
     Column("status", String(16), nullable=False, index=True),
     Column("blacklisted", Boolean, nullable=False),
     Column("legitimate", Boolean, nullable=False, index=True),
+    Column("licence_expired", Boolean, nullable=False),
+    Column("registered_on", Date, nullable=False),
+    # The next day its standing may change (a dated decision takes effect, a licence lapses).
+    Column("next_change_on", Date, index=True),
     Column("position", BigInteger, nullable=False),
     # The page's dated history and published penalties, so that a page is one primary-key
     # read (each dated version keeps them as they then stood).
     Column("history", JSON, nullable=False),
     Column("penalties", JSON, nullable=False),
+    # Every dated decision, with its effective day and its recording time (``public_items``).
+    Column("decisions", JSON, nullable=False),
 )
 
 versions = Table(
@@ -93,84 +107,83 @@ blacklist = Table(
     Column("position", BigInteger, nullable=False),
 )
 
-# The status each event puts the institution in, for its public history.
-STATUS_CHANGES: dict[type[DomainEvent], str] = {
-    InstitutionRegistered: "registered",
-    LicenceIssued: "licensed",
-    EnrolmentSuspended: "suspended",
-    EnrolmentSuspensionLifted: "licensed",
-    LicenceRevoked: "revoked",
-    ConversionStarted: "converting",
-    ConversionCompleted: "converted",
-    OperationsCeased: "ceased",
-    Deregistered: "deregistered",
-}
+register_day = Table(
+    "pub_register_day",
+    metadata,
+    Column("name", String(16), primary_key=True),
+    Column("day", Date, nullable=False),
+)
+
+# The decisions the register follows: every dated decision about an institution.
+DECISIONS: tuple[type[DomainEvent], ...] = (
+    InstitutionRegistered,
+    LicenceIssued,
+    LicenceRenewed,
+    FundSupervisionEstablished,
+    FundSupervisionEnded,
+    EnrolmentSuspended,
+    EnrolmentSuspensionLifted,
+    PenaltyImposed,
+    LicenceRevoked,
+    ConversionStarted,
+    ConversionCompleted,
+    OperationsCeased,
+    Blacklisted,
+    RemovedFromBlacklist,
+    Deregistered,
+    DecisionAnnulled,
+)
 
 
-def effective_on(event: DomainEvent) -> str | None:
-    """The day a status change took effect as the event dates it (ISO), or None when the
-    event carries no such day (registration: the day it was recorded counts)."""
-    if isinstance(event, LicenceIssued):
-        return event.valid_from
-    if isinstance(event, EnrolmentSuspended):
-        return event.effective_from
-    if isinstance(event, EnrolmentSuspensionLifted):
-        return event.lifted_on
-    if isinstance(event, LicenceRevoked):
-        return event.effective_on
-    if isinstance(event, ConversionStarted):
-        return event.started_on
-    if isinstance(event, ConversionCompleted):
-        return event.completed_on
-    if isinstance(event, OperationsCeased):
-        return event.ceased_on
-    if isinstance(event, Deregistered):
-        return event.deregistered_on
-    return None
-
-
-def is_legitimate(item: dict[str, Any]) -> bool:
-    """Licensed, not suspended, not blacklisted, with fund supervision in place."""
-    return (
-        item["status"] == "licensed"
-        and not item["blacklisted"]
-        and item["supervision_mode"] is not None
-    )
-
-
-def _day(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None
+def _day(value: str | date | None) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(value)
 
 
 class PublicRegister(BatchProjection):
+    """The register on its day: the last day the registry reviewed, or the day of the last
+    decision recorded if later. A row's published columns are what was in force on that day by
+    the decisions' effective dates; ``DayReviewed`` refreshes the rows whose standing changes
+    (``next_change_on``: a dated decision takes effect, a licence lapses)."""
+
     name: ClassVar[str] = "public_register"
     # 2: 64-bit positions and fen, recorded_at in UTC; 3: history and penalties on the row;
-    # 4: no separate history and penalty tables (nothing read them)
-    version: ClassVar[int] = 4
-    tables: ClassVar[Sequence[Table]] = (
-        institutions,
-        versions,
-        blacklist,
-    )
-    follows: ClassVar[tuple[type[DomainEvent], ...]] = (
-        *STATUS_CHANGES,
-        LicenceRenewed,
-        FundSupervisionEstablished,
-        PenaltyImposed,
-        Blacklisted,
-        RemovedFromBlacklist,
-    )
+    # 4: no separate history and penalty tables (nothing read them); 5: the dated decisions on
+    # the row, the standing by effective dates on the register's day
+    version: ClassVar[int] = 5
+    tables: ClassVar[Sequence[Table]] = (institutions, versions, blacklist, register_day)
+    follows: ClassVar[tuple[type[DomainEvent], ...]] = (*DECISIONS, DayReviewed)
 
     def load(self, conn: Connection, facts: Sequence[Fact]) -> None:
-        ids = {str(f.originator_id) for f in facts}
-        rows = conn.execute(select(institutions).where(institutions.c.id.in_(ids))).mappings()
+        ids = {str(f.originator_id) for f in facts if not isinstance(f.event, DayReviewed)}
+        reviewed = [f.event.on for f in facts if isinstance(f.event, DayReviewed)]
+        where: ColumnElement[bool] = institutions.c.id.in_(ids)
+        if reviewed:
+            where = or_(where, institutions.c.next_change_on <= date.fromisoformat(max(reviewed)))
+        rows = conn.execute(select(institutions).where(where)).mappings()
         self.items: dict[str, dict[str, Any]] = {r["id"]: dict(r) for r in rows}
+        self.day: date | None = conn.execute(
+            select(register_day.c.day).where(register_day.c.name == "register")
+        ).scalar()
         self.changed: set[str] = set()
         self.new_versions: list[dict[str, Any]] = []
         self.listed: dict[str, dict[str, Any] | None] = {}
 
+    def _advance(self, day: date) -> date:
+        self.day = day if self.day is None else max(self.day, day)
+        return self.day
+
     def handle(self, fact: Fact) -> None:
         key, event = str(fact.originator_id), fact.event
+        if isinstance(event, DayReviewed):
+            day = self._advance(date.fromisoformat(event.on))
+            for k, item in self.items.items():
+                change = _day(item.get("next_change_on"))
+                if change is not None and change <= day:
+                    self._refresh(k, item)
+            return
+        self._advance(fact.recorded_at.astimezone(SHANGHAI).date())
         if isinstance(event, InstitutionRegistered):
             self.items[key] = {
                 "id": key,
@@ -180,60 +193,16 @@ class PublicRegister(BatchProjection):
                 "category": event.category,
                 "subjects": list(event.subjects),
                 "delivery": event.delivery,
-                "licence_no": None,
-                "licence_valid_to": None,
-                "supervision_mode": None,
-                "supervision_bank": None,
-                "status": "registered",
-                "blacklisted": False,
-                "history": [],
-                "penalties": [],
+                "decisions": [],
             }
         item = self.items[key]
-        if isinstance(event, LicenceIssued):
-            item["licence_no"] = event.licence_no
-            item["licence_valid_to"] = _day(event.valid_to)
-        elif isinstance(event, LicenceRenewed):
-            item["licence_valid_to"] = _day(event.valid_to)
-        elif isinstance(event, FundSupervisionEstablished):
-            item["supervision_mode"], item["supervision_bank"] = event.mode, event.bank
-        elif isinstance(event, PenaltyImposed):
-            penalty = {
-                "decision_no": event.decision_no,
-                "kinds": list(event.kinds),
-                "fine_fen": event.fine_fen,
-                "illegal_gains_fen": event.illegal_gains_fen,
-                "decided_on": _day(event.decided_on),
-            }
-            # A new list: the versions already taken keep the list as it was.
-            item["penalties"] = [*item["penalties"], _jsonable(penalty)]
-        elif isinstance(event, Blacklisted):
-            item["blacklisted"] = True
-            self.listed[key] = {
-                "institution_id": key,
-                "name": item["name"],
-                "credit_code": item["credit_code"],
-                "district_code": item["district_code"],
-                "reasons": list(event.reasons),
-                "decision_no": event.decision_no,
-                "listed_on": _day(event.listed_on),
-                "position": fact.position,
-            }
-        elif isinstance(event, RemovedFromBlacklist):
-            item["blacklisted"] = False
-            self.listed[key] = None
-        status = STATUS_CHANGES.get(type(event))
-        if status is not None:
-            item["status"] = status
-            day = effective_on(event)
-            effective = (
-                _day(day) if day is not None else fact.recorded_at.astimezone(SHANGHAI).date()
-            )
-            change = {"status": status, "effective_on": effective, "position": fact.position}
-            item["history"] = [*item["history"], _jsonable(change)]
-        item["legitimate"] = is_legitimate(item)
+        decision = decision_of(event, fact.position)
+        if decision is None:
+            not_followed(self, fact)
+        # A new list: the versions already taken keep the list as it was.
+        item["decisions"] = [*item["decisions"], decision_json(decision)]
         item["position"] = fact.position
-        self.changed.add(key)
+        self._refresh(key, item)
         self.new_versions.append(
             {
                 "institution_id": key,
@@ -242,6 +211,35 @@ class PublicRegister(BatchProjection):
                 "recorded_at": fact.recorded_at.astimezone(UTC),
                 "item": _jsonable(item),
             }
+        )
+
+    def _refresh(self, key: str, item: dict[str, Any]) -> None:
+        """The published columns as in force on the register's day."""
+        assert self.day is not None
+        decisions = decisions_of(item)
+        pub = published(decisions, self.day)
+        if pub is None:  # entered in the register from a later day
+            entered = entry_day(decisions)
+            pub = {**NOT_YET, "registered_on": entered, "next_change_on": entered}
+            pub["history"] = status_history(decisions)
+        blacklisting = pub.pop("blacklisting")
+        item.update(pub)
+        item["registered_on"] = _day(item["registered_on"])
+        item["licence_valid_to"] = _day(item["licence_valid_to"])
+        self.changed.add(key)
+        self.listed[key] = (
+            {
+                "institution_id": key,
+                "name": item["name"],
+                "credit_code": item["credit_code"],
+                "district_code": item["district_code"],
+                "reasons": list(blacklisting["reasons"]),
+                "decision_no": blacklisting["decision_no"],
+                "listed_on": _day(blacklisting["listed_on"]),
+                "position": item["position"],
+            }
+            if blacklisting
+            else None
         )
 
     def flush(self, conn: Connection) -> None:
@@ -254,6 +252,23 @@ class PublicRegister(BatchProjection):
             rows = [row for row in self.listed.values() if row is not None]
             if rows:
                 conn.execute(insert(blacklist), rows)
+        if self.day is not None:
+            upsert(conn, register_day, [{"name": "register", "day": self.day}])
+
+
+# The columns of an institution entered in the register from a day still to come.
+NOT_YET: dict[str, Any] = {
+    "licence_no": None,
+    "licence_valid_to": None,
+    "licence_expired": False,
+    "supervision_mode": None,
+    "supervision_bank": None,
+    "status": "registered",
+    "blacklisted": False,
+    "blacklisting": None,
+    "legitimate": False,
+    "penalties": [],
+}
 
 
 def _jsonable(item: dict[str, Any]) -> dict[str, Any]:

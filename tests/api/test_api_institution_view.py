@@ -1,8 +1,9 @@
-"""The regulator view of an institution (GET /v1/institutions/{id}), now and as of a past day.
+"""The regulator view of an institution (GET /v1/institutions/{id}), on a day, as known at a time.
 
-``as_of`` reads the register as it had been recorded by the end of that day (Asia/Shanghai):
-the store stamps each event with the moment it was recorded. To show a history spread over
-several days, ``recorded_on`` sets that stamp; nothing else about the app is replaced.
+``as_of`` gives what was in force at the end of that day (Asia/Shanghai) by the decisions'
+effective dates; ``known_at`` only what had been recorded by then: the store stamps each event
+with the moment it was recorded. To show a history recorded over several days, ``recorded_on``
+sets that stamp; nothing else about the app is replaced.
 """
 
 from __future__ import annotations
@@ -111,7 +112,7 @@ def test_the_regulator_view_is_for_the_institutions_own_regulator(
 def test_an_institution_registered_today_did_not_exist_yesterday(
     bureau: Bureau, client: TestClient, regulator_110108: Headers, refused
 ) -> None:
-    institution_id = bureau.register()
+    institution_id = bureau.register(registered_on=TODAY.isoformat())
     yesterday = (TODAY - timedelta(days=1)).isoformat()
 
     problem = refused(_get(client, regulator_110108, institution_id, as_of=yesterday), 404)
@@ -160,10 +161,10 @@ def test_as_of_a_day_that_is_not_a_date_is_refused(
     refused(_get(client, regulator_110108, institution_id, as_of="去年"), 422)
 
 
-def test_as_of_reads_what_was_recorded_by_that_day_not_the_dates_of_effect(
+def test_as_of_reads_the_dates_of_effect_not_the_day_recorded(
     bureau: Bureau, client: TestClient, regulator_110108: Headers
 ) -> None:
-    """A suspension decided today to take effect next week is already on today's record."""
+    """A suspension decided today to take effect next week is on today's record, not in force."""
     institution_id = bureau.licensed()
     next_week = (TODAY + timedelta(days=7)).isoformat()
     bureau.post(
@@ -171,13 +172,20 @@ def test_as_of_reads_what_was_recorded_by_that_day_not_the_dates_of_effect(
         {**SUSPENSION, "effective_from": next_week},
     )
 
-    view = _get(client, regulator_110108, institution_id, as_of=TODAY.isoformat()).json()
+    today_view = _get(client, regulator_110108, institution_id, as_of=TODAY.isoformat()).json()
+    next_week_view = _get(client, regulator_110108, institution_id, as_of=next_week).json()
 
-    assert view["status"] == "suspended"
-    assert view["suspension"]["effective_from"] == next_week
+    assert (today_view["status"], today_view["record_status"]) == ("licensed", "suspended")
+    assert [p["type"] for p in today_view["pending"]] == ["EnrolmentSuspended"]
+    assert next_week_view["status"] == "suspended"
+    assert next_week_view["suspension"]["effective_from"] == next_week
 
 
-def test_as_of_a_past_day_gives_the_status_recorded_by_the_end_of_that_day(
+def end_of(day: str) -> str:
+    return f"{day}T23:59:59.999999+08:00"
+
+
+def test_known_at_a_past_day_gives_the_status_recorded_by_the_end_of_that_day(
     bureau: Bureau,
     client: TestClient,
     regulator_110108: Headers,
@@ -194,13 +202,15 @@ def test_as_of_a_past_day_gives_the_status_recorded_by_the_end_of_that_day(
     bureau.revoke(institution_id)
 
     def status_on(day: str) -> str:
-        answer = _get(client, regulator_110108, institution_id, as_of=day)
+        answer = _get(
+            client, regulator_110108, institution_id, as_of=TODAY.isoformat(), known_at=end_of(day)
+        )
         assert answer.status_code == 200, answer.text
         assert answer.headers["etag"] == f'"{answer.json()["version"]}"'
         status: str = answer.json()["status"]
         return status
 
-    refused(_get(client, regulator_110108, institution_id, as_of="2024-02-29"), 404)
+    refused(_get(client, regulator_110108, institution_id, known_at=end_of("2024-02-29")), 404)
     assert status_on("2024-03-01") == "registered"
     assert status_on("2024-03-04") == "registered"
     assert status_on("2024-03-05") == "licensed"
@@ -211,7 +221,7 @@ def test_as_of_a_past_day_gives_the_status_recorded_by_the_end_of_that_day(
     assert status_on(TODAY.isoformat()) == "revoked"
 
 
-def test_the_day_ends_at_midnight_in_shanghai_not_in_utc(
+def test_the_day_known_ends_at_midnight_in_shanghai_not_in_utc(
     bureau: Bureau,
     client: TestClient,
     regulator_110108: Headers,
@@ -222,12 +232,18 @@ def test_the_day_ends_at_midnight_in_shanghai_not_in_utc(
     recorded_on(datetime(2024, 3, 6, 0, 30))  # 16:30 UTC, still the 5th in UTC
     bureau.license(institution_id)
 
-    view = _get(client, regulator_110108, institution_id, as_of="2024-03-05").json()
+    view = _get(
+        client,
+        regulator_110108,
+        institution_id,
+        as_of=TODAY.isoformat(),
+        known_at=end_of("2024-03-05"),
+    ).json()
 
     assert (view["status"], view["version"]) == ("registered", 1)
 
 
-def test_a_suspension_with_an_order_overdue_since_then_shows_in_the_view_of_that_day(
+def test_a_suspension_with_an_order_overdue_since_then_shows_in_the_view_known_that_day(
     bureau: Bureau,
     client: TestClient,
     regulator_110108: Headers,
@@ -241,8 +257,10 @@ def test_a_suspension_with_an_order_overdue_since_then_shows_in_the_view_of_that
     recorded_on(datetime(2024, 11, 20, 9, 0))
     bureau.suspend(institution_id)
 
-    before = _get(client, regulator_110108, institution_id, as_of="2024-11-19").json()
-    after = _get(client, regulator_110108, institution_id, as_of="2024-11-20").json()
+    on = TODAY.isoformat()
+    before = _get(client, regulator_110108, institution_id, as_of=on, known_at=end_of("2024-11-19"))
+    after = _get(client, regulator_110108, institution_id, as_of=on, known_at=end_of("2024-11-20"))
+    before, after = before.json(), after.json()
 
     assert (before["status"], before["open_rectification_orders"]) == ("licensed", [order_id])
     assert (after["status"], after["open_rectification_orders"]) == ("suspended", [order_id])

@@ -159,9 +159,11 @@ def test_a_suspended_institutions_page_warns_not_to_pay_and_dates_its_history(
     assert warning is not None
     assert "已暂停招生" in warning.group(0) and "do not enrol or pay" in warning.group(0)
     history = text(re.search(r'<table class="history">.*?</table>', html, re.S).group(0))  # type: ignore[union-attr]
+    # Each change by its effective day, then the day it was recorded when that differs.
     assert re.search(
-        r"\d{4}-\d\d-\d\d 已登记.*2024-09-01 持有办学许可 Licensed.*"
-        r"2024-11-10 已暂停招生 Enrolment suspended",
+        r"生效 2019-06-03 · 登记 \d{4}-\d\d-\d\d 已登记.*"
+        r"生效 2024-09-01 · 登记 \d{4}-\d\d-\d\d 持有办学许可 Licensed.*"
+        r"生效 2024-11-10 · 登记 \d{4}-\d\d-\d\d 已暂停招生 Enrolment suspended",
         history,
     )
     assert "非合法 Not legitimate" in text(html)

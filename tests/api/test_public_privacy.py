@@ -37,7 +37,8 @@ PUBLIC_KEYS = {
     "status",
     "legitimate",
 }
-PAGE_KEYS = PUBLIC_KEYS | {"status_history", "penalties"}
+# The page also says which day and which moment it answers for, and the registration day.
+PAGE_KEYS = PUBLIC_KEYS | {"status_history", "penalties", "registered_on", "as_of", "known_at"}
 BLACKLIST_KEYS = {
     "institution_id",
     "name",

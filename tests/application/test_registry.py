@@ -185,6 +185,18 @@ def test_a_conversion_successor_names_a_registered_predecessor(services) -> None
 def test_an_institution_was_not_on_the_register_before_it_was_registered(services) -> None:
     registered = services.registry.execute(HAIDIAN, register_institution())
 
+    with pytest.raises(NotFound) as refused:
+        services.registry.institution(HAIDIAN, registered.id, as_of=date(2025, 2, 9))
+
+    assert "not yet in the register on 2025-02-09" in str(refused.value)
+
+
+def test_an_institution_entered_without_a_date_is_registered_from_today(services) -> None:
+    registered = services.registry.execute(HAIDIAN, register_institution(registered_on=None))
+
+    view = services.registry.institution(HAIDIAN, registered.id)
+
+    assert view["registered_on"] == today().isoformat()
     with pytest.raises(NotFound):
         services.registry.institution(HAIDIAN, registered.id, as_of=today() - timedelta(days=1))
 

@@ -47,6 +47,7 @@ def registration(**overrides: Any) -> dict[str, Any]:
         "delivery": "offline",
         "legal_form": "company",
         "legal_representative": "李秀英",
+        "registered_on": "2019-06-03",
         **overrides,
     }
 
@@ -63,6 +64,7 @@ BANK_CUSTODY = {
     "bank": "中国工商银行北京海淀支行",
     "account_no": "0200004509200123456",
     "agreement_no": "HDJW-ZJJG-2024-0187",
+    "established_on": "2024-09-01",
 }
 
 STAFF_MEMBER = {

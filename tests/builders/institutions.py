@@ -33,6 +33,7 @@ def arts_school(**overrides: Any) -> dict[str, Any]:
         "legal_representative": "李秀英",
         "icp_number": None,
         "successor_of": None,
+        "registered_on": date(2025, 2, 10),
         **overrides,
     }
 
@@ -46,6 +47,7 @@ def academic_company(**overrides: Any) -> dict[str, Any]:
             "category": "academic",
             "subjects": ["数学", "英语"],
             "legal_representative": "陈建国",
+            "registered_on": date(2019, 8, 1),
             **overrides,
         }
     )
@@ -59,6 +61,7 @@ def successor_school(predecessor: UUID | None, **overrides: Any) -> dict[str, An
             "credit_code": SUCCESSOR_CODE,
             "legal_form": "non_profit",
             "successor_of": predecessor,
+            "registered_on": date(2022, 2, 1),
             **overrides,
         }
     )
@@ -114,5 +117,6 @@ def bank_custody(**overrides: Any) -> dict[str, Any]:
         "account_no": "0200004509200123456",
         "agreement_no": "海教监〔2025〕017号",
         "reserve_fen": None,
+        "established_on": date(2025, 3, 1),
         **overrides,
     }

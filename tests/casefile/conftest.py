@@ -141,6 +141,7 @@ def open_dispute(client: TestClient, services: Services, keys: Keys) -> Dispute:
                 "delivery": "offline",
                 "legal_form": "company",
                 "legal_representative": "李秀英",
+                "registered_on": "2024-08-01",
             },
         ),
         201,
@@ -166,6 +167,7 @@ def open_dispute(client: TestClient, services: Services, keys: Keys) -> Dispute:
                 "bank": "中国工商银行北京海淀支行",
                 "account_no": "0200004509200123456",
                 "agreement_no": "HDJW-ZJJG-2024-0187",
+                "established_on": "2024-09-01",
             },
         )
     )

@@ -22,7 +22,8 @@ import pytest
 from eventsourcing.domain import DomainEvent
 
 from registry.casefile.builder import build_case_file
-from registry.domain.clock import SHANGHAI
+from registry.casefile.in_force import in_force_rows
+from registry.domain.clock import SHANGHAI, today
 from registry.domain.events import (
     CaseFileExported,
     EscrowReleased,
@@ -317,3 +318,23 @@ def test_the_claimant_and_guardian_details_never_reach_the_logs(
 
     assert CLAIMANT in case_file.text  # the court sees them …
     assert CLAIMANT not in caplog.text and PHONE not in caplog.text  # … the logs never do
+
+
+def test_the_file_says_what_was_in_force_on_each_payments_day_and_the_disputes_day(
+    dispute: Dispute,
+) -> None:
+    dispute.assess()
+    bundle = dispute.services.registry.case_file_bundle(
+        Principal(id="court-key", role="admin"), UUID(dispute.case_id)
+    )
+
+    rows = in_force_rows(bundle)
+
+    assert [(r["what"], r["on"], r["status"], r["legitimate"]) for r in rows] == [
+        ("payment", "2026-03-01", "licensed", True),
+        ("payment", "2026-03-20", "licensed", True),
+        ("dispute", today().isoformat(), "ceased", False),
+    ]
+    assert rows[0]["licence"]["valid_to"] == "2027-08-31"
+    assert rows[0]["supervision"]["mode"] == "bank_custody"
+    assert "缴费与争议之日的机构状态" in dispute.case_file().text

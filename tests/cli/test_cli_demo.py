@@ -108,12 +108,23 @@ def test_running_the_demo_twice_adds_nothing_and_prints_the_same_keys_a_court_ke
     assert services.keys.authenticate(keys["court, every district"]).role == "court"
 
 
-def test_a_demo_institution_as_of_a_day_before_the_demo_was_loaded_is_not_found(
+def test_a_demo_institution_as_of_a_day_before_it_entered_the_register_is_not_found(
     cli: CommandLine, loaded: Result
 ) -> None:
     first = demo()[0]
 
-    result = cli("institutions", "show", str(first.id), "--as-of", "2021-07-24")
+    result = cli("institutions", "show", str(first.id), "--as-of", "2019-06-02")
 
     message = cli.refused(result)
-    assert "not yet registered on 2021-07-24" in message
+    assert "not yet in the register on 2019-06-02" in message
+
+
+def test_a_demo_institution_known_before_the_demo_was_loaded_is_not_found(
+    cli: CommandLine, loaded: Result
+) -> None:
+    first = demo()[0]
+
+    result = cli("institutions", "show", str(first.id), "--known-at", "2021-07-24T12:00:00+08:00")
+
+    message = cli.refused(result)
+    assert "not yet recorded at 2021-07-24" in message

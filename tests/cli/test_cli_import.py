@@ -9,6 +9,7 @@ from typing import Any
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
+from registry.domain.clock import today
 from registry.domain.uscc import check_character
 from tests.cli.conftest import CommandLine
 
@@ -122,9 +123,21 @@ def test_an_interrupted_import_resumes_where_it_stopped(cli: CommandLine, tmp_pa
 def test_a_row_that_gained_a_licence_since_is_completed(cli: CommandLine, tmp_path: Path) -> None:
     unlicensed = row(3)  # n % 3 == 0: no licence, no supervision
     cli("import", "institutions", str(register_file(tmp_path / "before.csv", [unlicensed])))
+    # Entered today without a licence, it was licensed since: from today, not before its entry.
     licensed = unlicensed[:9] + row(4)[9:]
+    licensed[11] = today().isoformat()
     result = cli("import", "institutions", str(register_file(tmp_path / "after.csv", [licensed])))
     assert "added 0, completed 1" in result.stdout, result.output
+
+
+def test_a_licence_that_would_start_before_the_entry_in_the_register_is_refused(
+    cli: CommandLine, tmp_path: Path
+) -> None:
+    unlicensed = row(3)
+    cli("import", "institutions", str(register_file(tmp_path / "before.csv", [unlicensed])))
+    licensed = unlicensed[:9] + row(4)[9:]
+    result = cli("import", "institutions", str(register_file(tmp_path / "after.csv", [licensed])))
+    assert "refused 1" in result.stdout and "decision.date_order" in result.stdout
 
 
 def test_a_gbk_export_with_chinese_titles_and_an_xlsx_workbook_are_read(

@@ -50,6 +50,7 @@ def registration(serial: int, district: str = "110108") -> RegisterInstitution:
         delivery="offline",
         legal_form="company",
         legal_representative="王某",
+        registered_on=TODAY - timedelta(days=60),
     )
 
 

@@ -73,7 +73,7 @@ def test_each_request_is_logged_once_with_its_request_id_and_key_id_and_no_secre
         answer = httpx.post(
             f"{server.url}/v1/institutions",
             json={
-                **json.loads(json.dumps(registration(2).__dict__)),
+                **json.loads(json.dumps(registration(2).__dict__, default=str)),
                 "legal_representative": "李某",
             },
             headers={"Authorization": f"Bearer {secret}", "X-Request-ID": "req-42"},

@@ -4,13 +4,15 @@
 version of the registry wrote them (rule pack 2025.1): a demo register's institutions with
 their contracts and refund cases, and the events the demo lacked (a transfer to a conversion
 successor, a judgment and an exported case file, a withdrawn case, the registry's clock), so
-every one of the 45 event types appears. It is loaded into a fresh database of each backend
+every one of the 45 event types declared then appears. It is loaded into a fresh database of
+each backend
 and read the way the registry reads its log.
 """
 
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from uuid import UUID
 
@@ -19,9 +21,18 @@ from eventsourcing.persistence import StoredEvent
 from eventsourcing.utils import get_topic
 
 from registry.bootstrap import Services
+from registry.domain.clock import SHANGHAI
 from registry.domain.commands.institutions import ImposePenalty
 from registry.domain.contract import TrainingContract
-from registry.domain.events import ALL_EVENTS
+from registry.domain.events import (
+    ALL_EVENTS,
+    DecisionAnnulled,
+    FundSupervisionEnded,
+    FundSupervisionEstablished,
+    InstitutionRegistered,
+    LicenceIssued,
+    LicenceRenewed,
+)
 from registry.domain.institution import Institution
 from registry.domain.principal import Principal
 from registry.domain.refund_case import RefundCase
@@ -51,9 +62,48 @@ def old_log(services: Services) -> list[StoredEvent]:
     return events
 
 
-def test_the_old_log_holds_every_event_type_the_registry_declares() -> None:
+# Event types declared since that log was written.
+DECLARED_SINCE = {FundSupervisionEnded, DecisionAnnulled}
+# The decisions that gained an effective date since, and the field that holds it.
+DATED_SINCE = {
+    InstitutionRegistered: "registered_on",
+    LicenceRenewed: "renewed_on",
+    FundSupervisionEstablished: "established_on",
+}
+
+
+def test_the_old_log_holds_every_event_type_the_registry_declared_then() -> None:
     topics = {e.topic for e in stored_events()}
-    assert {get_topic(cls) for cls in ALL_EVENTS} <= topics
+    assert {get_topic(cls) for cls in ALL_EVENTS if cls not in DECLARED_SINCE} <= topics
+
+
+def test_old_decisions_take_effect_on_the_day_they_were_recorded_in_shanghai(
+    services: Services, old_log: list[StoredEvent]
+) -> None:
+    store = services.registry.store
+    seen = set()
+    for n in store.read(start=1, limit=len(old_log) + 10):
+        event = store.decode(n)
+        name = DATED_SINCE.get(type(event))
+        if name is None:
+            continue
+        seen.add(type(event))
+        recorded_day = event.timestamp.astimezone(SHANGHAI).date().isoformat()
+        assert getattr(event, name) == recorded_day, n.topic
+    assert seen == set(DATED_SINCE)
+
+
+def test_an_old_institution_is_in_the_register_from_its_first_dated_decision(
+    services: Services, old_log: list[StoredEvent]
+) -> None:
+    licensed = [e for e in old_log if e.topic == get_topic(LicenceIssued)]
+    event = services.registry.store.decode(licensed[0])
+    first_day = date.fromisoformat(event.valid_from)
+
+    view = services.registry.institution(ADMIN, event.originator_id, as_of=first_day)
+
+    assert view["status"] == "licensed"
+    assert view["registered_on"] <= first_day.isoformat()
 
 
 def test_every_event_of_the_old_log_decodes_to_its_declared_class(

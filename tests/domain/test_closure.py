@@ -193,13 +193,16 @@ COMMANDS_AFTER_DEREGISTRATION = {
         actor=g.actor,
     ),
     "issue_licence": lambda g, i: i.issue_licence(**g.licence_terms()),
-    "renew_licence": lambda g, i: i.renew_licence(valid_to=date(2031, 2, 28), actor=g.actor),
+    "renew_licence": lambda g, i: i.renew_licence(
+        valid_to=date(2031, 2, 28), renewed_on=date(2028, 2, 1), actor=g.actor
+    ),
     "establish_fund_supervision": lambda g, i: i.establish_fund_supervision(
         mode="bank_custody",
         bank="中国工商银行北京海淀支行",
         account_no="0200004509200123456",
         agreement_no="海教监〔2025〕017号",
         reserve_fen=None,
+        established_on=date(2025, 12, 1),
         actor=g.actor,
     ),
     "suspend_enrolment": lambda g, i: i.suspend_enrolment(

@@ -114,7 +114,12 @@ def test_a_non_profit_conversion_successor_is_licensed_for_academic_training(giv
 def test_an_academic_company_licensed_before_the_double_reduction_is_entered_as_history(
     given,
 ) -> None:
-    inst = given.registered(credit_code=OTHER_COMPANY_CODE, category="academic", subjects=["英语"])
+    inst = given.registered(
+        credit_code=OTHER_COMPANY_CODE,
+        category="academic",
+        subjects=["英语"],
+        registered_on=date(2021, 1, 4),
+    )
 
     inst.issue_licence(
         **given.licence_terms(valid_from=date(2021, 7, 23), valid_to=date(2024, 7, 22))
@@ -137,7 +142,7 @@ def test_the_double_reduction_binds_academic_licences_from_its_issue_date(given)
 def test_a_current_licence_is_renewed_beyond_its_end(given) -> None:
     inst = given.licensed()
 
-    inst.renew_licence(valid_to=date(2031, 2, 28), actor=given.actor)
+    inst.renew_licence(valid_to=date(2031, 2, 28), renewed_on=date(2028, 2, 1), actor=given.actor)
 
     assert event_names(inst) == ["LicenceRenewed"]
     assert inst.licence["valid_to"] == "2031-02-28"
@@ -148,7 +153,9 @@ def test_a_renewal_extends_the_licence_beyond_its_current_end(given) -> None:
     inst = given.licensed()
 
     with pytest.raises(RuleViolation) as refused:
-        inst.renew_licence(valid_to=date(2028, 2, 29), actor=given.actor)
+        inst.renew_licence(
+            valid_to=date(2028, 2, 29), renewed_on=date(2028, 2, 1), actor=given.actor
+        )
 
     assert refused.value.rule == "institution.licence_validity"
 
@@ -157,7 +164,9 @@ def test_only_a_current_licence_is_renewed(given) -> None:
     inst = given.registered()
 
     with pytest.raises(RuleViolation) as refused:
-        inst.renew_licence(valid_to=date(2031, 2, 28), actor=given.actor)
+        inst.renew_licence(
+            valid_to=date(2031, 2, 28), renewed_on=date(2028, 2, 1), actor=given.actor
+        )
 
     assert refused.value.rule == "institution.licence_state"
 
@@ -166,7 +175,9 @@ def test_a_revoked_licence_is_not_renewed(given) -> None:
     inst = given.revoked()
 
     with pytest.raises(RuleViolation) as refused:
-        inst.renew_licence(valid_to=date(2031, 2, 28), actor=given.actor)
+        inst.renew_licence(
+            valid_to=date(2031, 2, 28), renewed_on=date(2028, 2, 1), actor=given.actor
+        )
 
     assert refused.value.rule == "institution.licence_state"
 
@@ -249,6 +260,7 @@ def supervision(given, **overrides) -> dict:
         "account_no": "0200004509200123456",
         "agreement_no": "海教监〔2025〕017号",
         "reserve_fen": None,
+        "established_on": date(2025, 3, 1),
         "actor": given.actor,
     }
     fields.update(overrides)

@@ -9,7 +9,7 @@ from registry.domain import rules
 
 HERE = Path(__file__).resolve().parent
 DOMAIN = HERE.parents[1] / "registry" / "domain"
-INSTITUTION_MODULES = ("licensing.py", "enforcement.py", "institution.py")
+INSTITUTION_MODULES = ("licensing.py", "enforcement.py", "institution.py", "dating.py")
 
 
 def _all_rules() -> list[rules.Rule]:

@@ -17,9 +17,10 @@ from eventsourcing.domain import DomainEvent
 from eventsourcing.utils import get_topic
 from sqlalchemy import Engine, select
 
+from registry.application import core
 from registry.application.results import WriteResult
 from registry.bootstrap import Services
-from registry.domain.clock import SHANGHAI
+from registry.domain.clock import SHANGHAI, today
 from registry.domain.commands import Command
 from registry.domain.commands.cases import OpenRefundCase
 from registry.domain.commands.contracts import RecordPayment, SignContract
@@ -151,6 +152,7 @@ class Desk:
                 legal_form="company",
                 legal_representative="李秀英",
                 icp_number=None,
+                registered_on=date(2020, 1, 6),
             )
         ).id
         self.bureau(
@@ -170,6 +172,7 @@ class Desk:
                 account_no="0200004509200123456",
                 agreement_no="海教监〔2025〕017号",
                 reserve_fen=None,
+                established_on=licence.get("valid_from", date(2025, 3, 1)),
             )
         )
         return institution_id
@@ -307,5 +310,14 @@ class Desk:
 
 
 @pytest.fixture
-def desk(services: Services) -> Desk:
+def desk(services: Services, monkeypatch: pytest.MonkeyPatch) -> Desk:
+    """The desk; the registry's today is the last day it reviewed when that is later, so that
+    decisions dated in the days reviewed ahead stay within the bounds of effective dates."""
+    registry = services.registry
+
+    def registry_today() -> date:
+        reviewed = registry.last_reviewed_day()
+        return max(today(), reviewed) if reviewed else today()
+
+    monkeypatch.setattr(core, "today", registry_today)
     return Desk(services)

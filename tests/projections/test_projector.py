@@ -59,6 +59,7 @@ def school(name: str, code: str, district: str, **overrides: Any) -> dict[str, A
         "legal_form": "company",
         "legal_representative": "李秀英",
         "icp_number": None,
+        "registered_on": date(2019, 6, 3),
     }
     fields.update(overrides)
     return fields
@@ -82,6 +83,7 @@ def bank_custody(account_no: str) -> dict[str, Any]:
         "account_no": account_no,
         "agreement_no": f"海教监〔2025〕{account_no[-3:]}号",
         "reserve_fen": None,
+        "established_on": date(2025, 3, 1),
     }
 
 

@@ -36,6 +36,7 @@ class RegisterInstitution(Command):
     legal_representative: str
     icp_number: str | None = None
     successor_of: UUID | None = None
+    registered_on: date | None = None  # the day the entry takes effect; today unless dated
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -50,9 +51,10 @@ class IssueLicence(InstitutionCommand):
 
 @dataclass(frozen=True, kw_only=True)
 class RenewLicence(InstitutionCommand):
-    """Extend a current licence to a later end date."""
+    """Extend a current licence to a later end date, from ``renewed_on`` (today unless dated)."""
 
     valid_to: date
+    renewed_on: date | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -75,6 +77,15 @@ class EstablishFundSupervision(InstitutionCommand):
     account_no: str
     agreement_no: str
     reserve_fen: int | None = None
+    established_on: date | None = None  # in place from this day; today unless dated
+
+
+@dataclass(frozen=True, kw_only=True)
+class EndFundSupervision(InstitutionCommand):
+    """Record that the custody agreement or risk reserve ended (today unless dated)."""
+
+    reason: str
+    ended_on: date | None = None
 
 
 class Finding(TypedDict):
@@ -201,3 +212,15 @@ class Deregister(InstitutionCommand):
 
     deregistered_on: date
     reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class AnnulDecision(InstitutionCommand):
+    """Annul a decision made in error, set aside on reconsideration (行政复议) or by a court.
+
+    ``position`` is the annulled decision's position in the log."""
+
+    position: int
+    decision_no: str
+    reason: str
+    annulled_on: date | None = None
