@@ -82,7 +82,7 @@ def test_licence_expired_flags_a_contract_signed_the_day_after_the_licence_ended
 
 def test_licence_expired_no_longer_flags_once_the_licence_is_renewed(given: Given) -> None:
     school = given.supervised(given.licensed())
-    school.renew_licence(valid_to=date(2031, 2, 28), actor=given.actor)
+    school.renew_licence(valid_to=date(2031, 2, 28), renewed_on=date(2028, 2, 1), actor=given.actor)
 
     assert flagged(signed_on(school, date(2029, 3, 1))) == []
 
