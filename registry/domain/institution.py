@@ -16,24 +16,18 @@ from registry.domain.districts import is_district_code
 from registry.domain.enforcement import Enforcement
 from registry.domain.errors import RuleViolation
 from registry.domain.licensing import Status, require_decision_no
-from registry.domain.records import Blacklisting, Cessation, Conversion, Deregistration, Revocation
+from registry.domain.records import (
+    RESTORED,
+    Blacklisting,
+    Cessation,
+    Conversion,
+    Deregistration,
+    Revocation,
+)
 from registry.domain.rules import refuse_unless
 from registry.domain.standing import latest
 from registry.domain.uscc import CreditCode
 from registry.domain.vocabulary import ACADEMIC_SUBJECTS, OPERATING, Actor
-
-# What an annulment restores from the decisions that still count.
-RESTORED = (
-    "licence",
-    "supervision",
-    "suspension",
-    "penalties",
-    "revocation",
-    "conversion",
-    "cessation",
-    "blacklisting",
-    "deregistration",
-)
 
 
 class Institution(Enforcement):

@@ -36,3 +36,17 @@ class Blacklisting(TypedDict):
 class Deregistration(TypedDict):
     deregistered_on: str
     reason: str
+
+
+# What an annulment restores from the decisions that still count.
+RESTORED = (
+    "licence",
+    "supervision",
+    "suspension",
+    "penalties",
+    "revocation",
+    "conversion",
+    "cessation",
+    "blacklisting",
+    "deregistration",
+)
