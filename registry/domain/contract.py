@@ -16,14 +16,10 @@ from eventsourcing.domain import Aggregate, event
 
 from registry.domain import contract_events, rules
 from registry.domain.contract_checks import Breach, lesson_breaches, payment_breaches
-from registry.domain.contract_ledger import ContractTerms, PrepaidLedger
+from registry.domain.contract_ledger import CLOSED, ContractTerms, PrepaidLedger
 from registry.domain.enrolment import enrolment_breaches
-from registry.domain.errors import InvalidInput
 from registry.domain.rules import DEFAULT_RULE_PACK, RulePack, refuse_unless, require_positive
-from registry.domain.unconsumed import derived_gift_lessons
 from registry.domain.vocabulary import Actor, ContractStatus
-
-CLOSED = (ContractStatus.COMPLETED, ContractStatus.TERMINATED)
 
 
 class TrainingContract(PrepaidLedger, Aggregate):
@@ -144,11 +140,6 @@ class TrainingContract(PrepaidLedger, Aggregate):
         self.breaches: list[dict[str, Any]] = []
         self.transfers: list[dict[str, Any]] = []
 
-    def _refuse_if_closed(self) -> None:
-        refuse_unless(
-            self.status not in CLOSED, rules.CONTRACT_CLOSED, f"the contract is {self.status}"
-        )
-
     def _flag(self, breaches: list[Breach], pack: RulePack, actor: Actor) -> None:
         """Record each breach of the fact just recorded, by the one who reported the fact."""
         fact_version = self.version
@@ -194,14 +185,7 @@ class TrainingContract(PrepaidLedger, Aggregate):
         The charge buys a block of lessons: the paid and gift lessons it names, else
         ⌈amount ÷ price⌉ paid lessons and the contract's gift lessons pro rata.
         """
-        require_positive(amount_fen, "amount_fen")
-        if lessons_covered is not None:
-            require_positive(lessons_covered, "lessons_covered")
-        refuse_unless(
-            gift_lessons is None or gift_lessons >= 0,
-            rules.AMOUNT_POSITIVE,
-            "gift_lessons cannot be negative",
-        )
+        self.refuse_impossible_charge(amount_fen, lessons_covered, gift_lessons)
         self._refuse_if_closed()
         covered = lessons_covered or math.ceil(amount_fen / self.terms["price_per_lesson_fen"])
         gifts = self._gifts_of(covered) if gift_lessons is None else gift_lessons
@@ -227,12 +211,6 @@ class TrainingContract(PrepaidLedger, Aggregate):
             actor=actor,
         )
         self._flag(breaches, pack, actor)
-
-    def _gifts_of(self, covered: int) -> int:
-        """The gift lessons of a charge buying ``covered`` paid lessons that names none."""
-        return derived_gift_lessons(
-            self.paid_lessons, self.gift_lessons, self.lessons_charged, covered
-        )
 
     @event(PrepaidFeeCollected)
     def _fee_collected(
@@ -276,9 +254,7 @@ class TrainingContract(PrepaidLedger, Aggregate):
         pack: RulePack = DEFAULT_RULE_PACK,
     ) -> None:
         """Lessons were taught and signed in (消课); never more than were bought."""
-        require_positive(lessons, "lessons")
-        if ends_at <= starts_at:
-            raise InvalidInput("ends_at must be after starts_at", "ends_at")
+        self.refuse_impossible_session(lessons, starts_at, ends_at)
         self._refuse_if_closed()
         self.refuse_consumption_beyond_purchase(lessons)
         breaches = lesson_breaches(
@@ -306,12 +282,6 @@ class TrainingContract(PrepaidLedger, Aggregate):
 
     def release_escrow(self, *, amount_fen: int, actor: Actor) -> None:
         """The custody bank pays the institution for lessons already taught (消拨同步)."""
-        require_positive(amount_fen, "amount_fen")
-        refuse_unless(
-            self.status != ContractStatus.FROZEN and not self.disputed,
-            rules.RELEASE_BLOCKED,
-            "the contract is frozen or under dispute",
-        )
         self.refuse_release_beyond_taught(amount_fen)
         self._escrow_released(amount_fen=amount_fen, actor=actor)
 

@@ -7,13 +7,24 @@ the refund tracking and the court read (docs/domain.md §2).
 from __future__ import annotations
 
 import math
+from datetime import datetime
 from fractions import Fraction
 from typing import Any, TypedDict
 
 from registry.domain import rules
-from registry.domain.rules import refuse_unless
-from registry.domain.unconsumed import POOLED, Assessment, Block, Ledger, assess
+from registry.domain.errors import InvalidInput
+from registry.domain.rules import refuse_unless, require_positive
+from registry.domain.unconsumed import (
+    POOLED,
+    Assessment,
+    Block,
+    Ledger,
+    assess,
+    derived_gift_lessons,
+)
 from registry.domain.vocabulary import ContractStatus
+
+CLOSED = (ContractStatus.COMPLETED, ContractStatus.TERMINATED)
 
 
 class ContractTerms(TypedDict):
@@ -43,6 +54,8 @@ class PrepaidLedger:
     consumed_lessons: int
     released_fen: int
     refunded_fen: int
+    lessons_charged: int
+    disputed: bool
     payments: list[dict[str, Any]]
 
     @property
@@ -99,7 +112,25 @@ class PrepaidLedger:
         the contract runs, is frozen or was terminated early."""
         return self.status != ContractStatus.COMPLETED and self.unconsumed_fen > 0
 
+    def _gifts_of(self, covered: int) -> int:
+        """The gift lessons of a charge buying ``covered`` paid lessons that names none."""
+        return derived_gift_lessons(
+            self.paid_lessons, self.gift_lessons, self.lessons_charged, covered
+        )
+
     # -- what the figures refuse -------------------------------------------------------------
+
+    def refuse_impossible_charge(
+        self, amount_fen: int, lessons_covered: int | None, gift_lessons: int | None
+    ) -> None:
+        require_positive(amount_fen, "amount_fen")
+        if lessons_covered is not None:
+            require_positive(lessons_covered, "lessons_covered")
+        refuse_unless(
+            gift_lessons is None or gift_lessons >= 0,
+            rules.AMOUNT_POSITIVE,
+            "gift_lessons cannot be negative",
+        )
 
     def refuse_consumption_beyond_purchase(self, lessons: int) -> None:
         purchased = self.paid_lessons + self.gift_lessons
@@ -109,7 +140,26 @@ class PrepaidLedger:
             f"{self.consumed_lessons} + {lessons} lessons would exceed the {purchased} bought",
         )
 
+    def _refuse_if_closed(self) -> None:
+        refuse_unless(
+            self.status not in CLOSED, rules.CONTRACT_CLOSED, f"the contract is {self.status}"
+        )
+
+    def refuse_impossible_session(
+        self, lessons: int, starts_at: datetime, ends_at: datetime
+    ) -> None:
+        require_positive(lessons, "lessons")
+        if ends_at <= starts_at:
+            raise InvalidInput("ends_at must be after starts_at", "ends_at")
+
     def refuse_release_beyond_taught(self, amount_fen: int) -> None:
+        """A frozen or disputed contract releases nothing; else never more than was taught."""
+        require_positive(amount_fen, "amount_fen")
+        refuse_unless(
+            self.status != ContractStatus.FROZEN and not self.disputed,
+            rules.RELEASE_BLOCKED,
+            "the contract is frozen or under dispute",
+        )
         """Releases are bounded by the (POOLED) value of the lessons taught, block by block."""
         refuse_unless(
             self.released_fen + amount_fen <= self.consumed_value_fen,
