@@ -46,7 +46,7 @@ class Writer(threading.Thread):
 
     def run(self) -> None:
         serial = 0
-        with httpx.Client(base_url=self.url, timeout=30) as client:
+        with httpx.Client(base_url=self.url, timeout=90) as client:
             while not self.stop.is_set():
                 serial += 1
                 headers = {"Authorization": f"Bearer {self.key}", "Idempotency-Key": f"r{serial}"}
@@ -82,10 +82,12 @@ def test_a_postgresql_restart_under_write_load_loses_no_acknowledged_write(
             time.sleep(0.1)
 
         throwaway_postgres.stop()
+        # A write waits out the event store's reconnection attempts (about half a minute)
+        # before it answers 503, so the requests made during the outage may take that long.
         down = [
-            httpx.get(f"{url}/v1/risk-alerts", headers=auth, timeout=30),
+            httpx.get(f"{url}/v1/risk-alerts", headers=auth, timeout=90),
             httpx.post(
-                f"{url}/v1/institutions", json=registration(99_999), headers=auth, timeout=30
+                f"{url}/v1/institutions", json=registration(99_999), headers=auth, timeout=90
             ),
         ]
         time.sleep(1)
