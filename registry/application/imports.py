@@ -13,13 +13,14 @@ nothing twice. A refused entry appends nothing and is reported; the others are s
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
 from registry.application.core import EventStore
+from registry.application.institutions import new_institution
 from registry.domain import rules
 from registry.domain.clock import today
 from registry.domain.commands.institutions import (
@@ -71,18 +72,8 @@ def _apply(
     institution = store.find(Institution, Institution.create_id(code.value)) if stored else None
     result: Literal["added", "completed", "present"] = "present"
     if institution is None:
-        institution = Institution.register(
-            name=c.name,
-            credit_code=code.value,
-            district_code=c.district_code,
-            address=c.address,
-            category=c.category,
-            subjects=list(c.subjects),
-            delivery=c.delivery,
-            legal_form=c.legal_form,
-            legal_representative=c.legal_representative,
-            icp_number=c.icp_number,
-            successor_of=None,
+        institution = new_institution(
+            replace(c, credit_code=code.value, successor_of=None),
             # Undated, an entry counts from its licence's first day (the register it comes
             # from knew it then), or from today.
             registered_on=c.registered_on

@@ -8,6 +8,7 @@ institution's district (and admins) decide about it.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any, TypeVar
 from uuid import UUID, uuid4
 
@@ -17,11 +18,33 @@ from registry.domain.commands import institutions as cmd
 from registry.domain.dating import check_command_dates
 from registry.domain.errors import NotFound
 from registry.domain.institution import Institution
+from registry.domain.vocabulary import Actor
 
 REGULATORS = ("regulator",)
 
 C = TypeVar("C", bound=InstitutionCommand)
 Run = Callable[[Institution, C, Context], None]
+
+
+def new_institution(
+    c: cmd.RegisterInstitution, *, registered_on: date, actor: Actor
+) -> Institution:
+    """The institution a registration enters (its rules checked by ``Institution.register``)."""
+    return Institution.register(
+        name=c.name,
+        credit_code=c.credit_code,
+        district_code=c.district_code,
+        address=c.address,
+        category=c.category,
+        subjects=list(c.subjects),
+        delivery=c.delivery,
+        legal_form=c.legal_form,
+        legal_representative=c.legal_representative,
+        icp_number=c.icp_number,
+        successor_of=c.successor_of,
+        registered_on=registered_on,
+        actor=actor,
+    )
 
 
 def handlers(
@@ -54,21 +77,7 @@ def handlers(
         if c.successor_of is not None:
             predecessor = ctx.load(Institution, c.successor_of, "predecessor institution")
             ctx.authorise(REGULATORS, predecessor.district_code)
-        return Institution.register(
-            name=c.name,
-            credit_code=c.credit_code,
-            district_code=c.district_code,
-            address=c.address,
-            category=c.category,
-            subjects=list(c.subjects),
-            delivery=c.delivery,
-            legal_form=c.legal_form,
-            legal_representative=c.legal_representative,
-            icp_number=c.icp_number,
-            successor_of=c.successor_of,
-            registered_on=c.registered_on or ctx.today,
-            actor=ctx.actor,
-        )
+        return new_institution(c, registered_on=c.registered_on or ctx.today, actor=ctx.actor)
 
     table[cmd.RegisterInstitution] = Create(
         store, register, conflict=lambda i: f"credit code {i.credit_code} is already registered"
