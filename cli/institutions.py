@@ -182,9 +182,10 @@ def list_institutions(
             i["supervision_mode"] or "-",
             str(i["open_rectification_orders"]),
             "yes" if i["blacklisted"] else "",
+            "yes" if i.get("legitimate") else "no",
         ]
         for i in items
     ]
     headers = ["CREDIT CODE", "NAME", "DISTRICT", "STATUS", "LICENCE TO", "SUPERVISION"]
-    typer.echo(table([*headers, "OPEN ORDERS", "BLACKLISTED"], rows))
+    typer.echo(table([*headers, "OPEN ORDERS", "BLACKLISTED", "LEGITIMATE"], rows))
     typer.echo(f"{len(items)} institutions")

@@ -282,6 +282,10 @@ class InstitutionListItem(BaseModel):
     licence_valid_to: date | None
     supervision_mode: Literal["bank_custody", "risk_reserve"] | None
     blacklisted: bool
+    legitimate: bool = Field(
+        description="licensed, within the licence, supervised and not blacklisted on the "
+        "list's day (the last day the registry reviewed), by effective dates"
+    )
     open_rectification_orders: int
     position: int = Field(description="log position of the last change")
 

@@ -69,6 +69,7 @@ class InstitutionListItem(Answer):
     licence_valid_to: date | None
     supervision_mode: str | None
     blacklisted: bool
+    legitimate: bool | None = None
     open_rectification_orders: int
     position: int
 

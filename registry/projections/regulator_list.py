@@ -3,6 +3,10 @@
 Not public (it shows institutions the public register hides: unlicensed, revoked, with open
 rectification orders) but holds no personal data: no representative, staff, pupils or
 accounts. ``GET /v1/institutions`` reads it, scoped to the key's districts.
+
+Like the public register, a row keeps the institution's dated decisions and shows what is in
+force on the list's day by their effective dates (``register_day``): a suspension effective
+next Monday shows on Monday, once the registry has reviewed that day; a back-dated one at once.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    ColumnElement,
     Connection,
     Date,
     Engine,
@@ -24,27 +29,22 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    or_,
     select,
 )
 
 from registry.domain.events import (
-    Blacklisted,
-    ConversionCompleted,
-    ConversionStarted,
-    Deregistered,
-    EnrolmentSuspended,
-    EnrolmentSuspensionLifted,
-    FundSupervisionEstablished,
+    DayReviewed,
     InstitutionRegistered,
-    LicenceIssued,
-    LicenceRenewed,
-    LicenceRevoked,
-    OperationsCeased,
     RectificationOrdered,
     RectificationVerified,
-    RemovedFromBlacklist,
 )
+from registry.domain.standing import REGISTERED, Decision, decision_of, entry_day, next_change
+from registry.domain.standing import standing as standing_on
 from registry.projections.base import BatchProjection, Fact, metadata, not_followed, upsert
+from registry.projections.public_items import decision_json, decisions_of
+from registry.projections.public_register import DECISIONS
+from registry.projections.register_day import RegisterDay, day_table
 
 listed = Table(
     "reg_institutions",
@@ -59,22 +59,18 @@ listed = Table(
     Column("licence_valid_to", Date),
     Column("supervision_mode", String(16)),
     Column("blacklisted", Boolean, nullable=False),
+    Column("legitimate", Boolean, nullable=False),
     Column("open_orders", JSON, nullable=False),
     Column("open_rectification_orders", Integer, nullable=False),
     Column("position", BigInteger, nullable=False),
+    # The next day its standing may change (a dated decision takes effect, a licence lapses).
+    Column("next_change_on", Date, index=True),
+    # Every dated decision, with its effective day and recording time (no account numbers,
+    # nothing of the registration but its day).
+    Column("decisions", JSON, nullable=False),
 )
 
-# The status each event puts the institution in.
-STATUS_OF: dict[type[DomainEvent], str] = {
-    LicenceIssued: "licensed",
-    EnrolmentSuspended: "suspended",
-    EnrolmentSuspensionLifted: "licensed",
-    LicenceRevoked: "revoked",
-    ConversionStarted: "converting",
-    ConversionCompleted: "converted",
-    OperationsCeased: "ceased",
-    Deregistered: "deregistered",
-}
+list_day = day_table("reg_list_day")
 
 FIELDS = (
     "id",
@@ -87,34 +83,58 @@ FIELDS = (
     "licence_valid_to",
     "supervision_mode",
     "blacklisted",
+    "legitimate",
     "open_rectification_orders",
     "position",
 )
 
 
+def _kept(d: Decision) -> dict[str, Any]:
+    """A decision as a list row keeps it: of the registration only its day."""
+    kept = decision_json(d)
+    if d.kind == REGISTERED:
+        kept["data"] = {"registered_on": kept["data"]["registered_on"]}
+    return kept
+
+
 class RegulatorList(BatchProjection):
+    """The list on its day (``register_day``): a row's status, licence, supervision,
+    blacklisting and legitimacy are those in force that day by the decisions' effective dates;
+    ``DayReviewed`` refreshes the rows whose standing changes that day (``next_change_on``)."""
+
     name: ClassVar[str] = "regulator_list"
-    version: ClassVar[int] = 1
-    tables: ClassVar[Sequence[Table]] = (listed,)
+    # 2: by effective dates on the list's day, annulments followed, legitimacy
+    version: ClassVar[int] = 2
+    tables: ClassVar[Sequence[Table]] = (listed, list_day)
     follows: ClassVar[tuple[type[DomainEvent], ...]] = (
-        InstitutionRegistered,
-        *STATUS_OF,
-        LicenceRenewed,
-        FundSupervisionEstablished,
+        *DECISIONS,
         RectificationOrdered,
         RectificationVerified,
-        Blacklisted,
-        RemovedFromBlacklist,
+        DayReviewed,
     )
 
     def load(self, conn: Connection, facts: Sequence[Fact]) -> None:
-        ids = {str(f.originator_id) for f in facts}
-        rows = conn.execute(select(listed).where(listed.c.id.in_(ids))).mappings()
+        ids = {str(f.originator_id) for f in facts if not isinstance(f.event, DayReviewed)}
+        reviewed = [f.event.on for f in facts if isinstance(f.event, DayReviewed)]
+        where: ColumnElement[bool] = listed.c.id.in_(ids)
+        if reviewed:
+            where = or_(where, listed.c.next_change_on <= date.fromisoformat(max(reviewed)))
+        rows = conn.execute(select(listed).where(where)).mappings()
         self.rows: dict[str, dict[str, Any]] = {r["id"]: dict(r) for r in rows}
+        self.day = RegisterDay(list_day)
+        self.day.load(conn)
         self.changed: set[str] = set()
 
     def handle(self, fact: Fact) -> None:
         key, event = str(fact.originator_id), fact.event
+        if isinstance(event, DayReviewed):
+            day = self.day.advance(date.fromisoformat(event.on))
+            for k, row in self.rows.items():
+                if row["next_change_on"] is not None and row["next_change_on"] <= day:
+                    self._refresh(k, row, day)
+            return
+        day = self.day.recorded(fact)
+        decision = decision_of(event, fact.position)
         if isinstance(event, InstitutionRegistered):
             self.rows[key] = {
                 "id": key,
@@ -122,37 +142,43 @@ class RegulatorList(BatchProjection):
                 "name": event.name,
                 "district_code": event.district_code,
                 "category": event.category,
-                "status": "registered",
-                "licence_no": None,
-                "licence_valid_to": None,
-                "supervision_mode": None,
-                "blacklisted": False,
                 "open_orders": [],
+                "decisions": [],
             }
         row = self.rows[key]
-        if isinstance(event, LicenceIssued):
-            row["licence_no"] = event.licence_no
-            row["licence_valid_to"] = date.fromisoformat(event.valid_to)
-        elif isinstance(event, LicenceRenewed):
-            row["licence_valid_to"] = date.fromisoformat(event.valid_to)
-        elif isinstance(event, FundSupervisionEstablished):
-            row["supervision_mode"] = event.mode
+        if decision is not None:
+            row["decisions"] = [*row["decisions"], _kept(decision)]
         elif isinstance(event, RectificationOrdered):
             row["open_orders"] = [*row["open_orders"], event.order_id]
         elif isinstance(event, RectificationVerified):
             if event.outcome == "completed":
                 row["open_orders"] = [o for o in row["open_orders"] if o != event.order_id]
-        elif isinstance(event, Blacklisted | RemovedFromBlacklist):
-            row["blacklisted"] = isinstance(event, Blacklisted)
-        elif not isinstance(event, InstitutionRegistered) and type(event) not in STATUS_OF:
+        else:
             not_followed(self, fact)
-        row["status"] = STATUS_OF.get(type(event), row["status"])
         row["open_rectification_orders"] = len(row["open_orders"])
         row["position"] = fact.position
+        self._refresh(key, row, day)
+
+    def _refresh(self, key: str, row: dict[str, Any], day: date) -> None:
+        """The columns as in force on ``day``."""
+        decisions = decisions_of(row)
+        s = standing_on(decisions, day)
+        licence = s.licence if s else None
+        row.update(
+            status=s.status if s else "registered",
+            licence_no=licence["licence_no"] if licence else None,
+            licence_valid_to=date.fromisoformat(licence["valid_to"]) if licence else None,
+            supervision_mode=s.supervision["mode"] if s and s.supervision else None,
+            blacklisted=s.blacklisted if s else False,
+            legitimate=s.legitimate if s else False,
+            # Not yet in the register: its entry is the next change.
+            next_change_on=next_change(decisions, day) if s else entry_day(decisions),
+        )
         self.changed.add(key)
 
     def flush(self, conn: Connection) -> None:
         upsert(conn, listed, [self.rows[k] for k in self.changed])
+        self.day.flush(conn)
 
 
 def search(
