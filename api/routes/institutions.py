@@ -17,6 +17,7 @@ from api.schemas.institutions import (
     Blacklisting,
     BlacklistRemoval,
     Cessation,
+    ConversionAbandonment,
     ConversionCompletion,
     ConversionStart,
     Deregistration,
@@ -267,6 +268,14 @@ def complete_conversion(
     institution_id: UUID, body: ConversionCompletion, writer: WriterDep
 ) -> JSONResponse:
     """Complete the conversion, handing over to the registered non-profit successor."""
+    return writer.execute(body, body.to_command(institution_id=institution_id))
+
+
+@router.post("/{institution_id}/conversion/abandonment", response_model=WriteAnswer)
+def abandon_conversion(
+    institution_id: UUID, body: ConversionAbandonment, writer: WriterDep
+) -> JSONResponse:
+    """Abandon the conversion in progress; the institution is licensed again."""
     return writer.execute(body, body.to_command(institution_id=institution_id))
 
 

@@ -97,6 +97,7 @@ EXAMPLES: dict[type[Body], dict[str, Any]] = {
     },
     i.ConversionStart: {"started_on": "2025-03-01", "planned_successor_name": "北京启明培训学校"},
     i.ConversionCompletion: {"successor_id": INSTITUTION, "completed_on": "2025-09-01"},
+    i.ConversionAbandonment: {"abandoned_on": "2025-06-30", "reason": "举办者决定停止办学转设"},
     i.Cessation: {"kind": "voluntary", "ceased_on": "2025-12-31", "reason": "经营期满"},
     i.Blacklisting: {
         "reasons": ["卷款跑路"],

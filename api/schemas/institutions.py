@@ -184,6 +184,13 @@ class ConversionCompletion(Body):
     completed_on: date
 
 
+class ConversionAbandonment(Body):
+    command: ClassVar[type[Command]] = cmd.AbandonConversion
+
+    abandoned_on: date
+    reason: Text
+
+
 class Cessation(Body):
     command: ClassVar[type[Command]] = cmd.CeaseOperations
 

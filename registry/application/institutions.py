@@ -217,6 +217,10 @@ def handlers(
             actor=ctx.actor,
         )
 
+    @on(cmd.AbandonConversion)
+    def abandon_conversion(i: Institution, c: cmd.AbandonConversion, ctx: Context) -> None:
+        i.abandon_conversion(abandoned_on=c.abandoned_on, reason=c.reason, actor=ctx.actor)
+
     @on(cmd.CeaseOperations)
     def cease_operations(i: Institution, c: cmd.CeaseOperations, ctx: Context) -> None:
         i.cease_operations(kind=c.kind, ceased_on=c.ceased_on, reason=c.reason, actor=ctx.actor)

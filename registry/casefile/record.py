@@ -14,6 +14,7 @@ from registry.casefile.timeline import summary
 from registry.domain.events import (
     Blacklisted,
     ComplianceBreachDetected,
+    ConversionAbandoned,
     ConversionCompleted,
     ConversionStarted,
     Deregistered,
@@ -119,6 +120,7 @@ _DECISIONS: dict[type[DomainEvent], tuple[str, str | None]] = {
     LicenceRevoked: ("effective_on", "decision_no"),
     ConversionStarted: ("started_on", None),
     ConversionCompleted: ("completed_on", None),
+    ConversionAbandoned: ("abandoned_on", None),
     OperationsCeased: ("ceased_on", None),
     Blacklisted: ("listed_on", "decision_no"),
     RemovedFromBlacklist: ("removed_on", "decision_no"),

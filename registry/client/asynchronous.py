@@ -146,6 +146,7 @@ class AsyncRegistryClient:
     revoke_licence = _Write(i.RevokeLicence)
     start_conversion = _Write(i.StartConversion)
     complete_conversion = _Write(i.CompleteConversion)
+    abandon_conversion = _Write(i.AbandonConversion)
     cease_operations = _Write(i.CeaseOperations)
     blacklist = _Write(i.Blacklist)
     remove_from_blacklist = _Write(i.RemoveFromBlacklist)

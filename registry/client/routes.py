@@ -32,6 +32,7 @@ ROUTES: dict[type[Command], tuple[str, str]] = {
     i.RevokeLicence: ("POST", f"{I}/revocation"),
     i.StartConversion: ("POST", f"{I}/conversion"),
     i.CompleteConversion: ("POST", f"{I}/conversion/completion"),
+    i.AbandonConversion: ("POST", f"{I}/conversion/abandonment"),
     i.CeaseOperations: ("POST", f"{I}/cessation"),
     i.Blacklist: ("POST", f"{I}/blacklisting"),
     i.RemoveFromBlacklist: ("DELETE", f"{I}/blacklisting"),

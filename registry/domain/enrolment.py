@@ -41,6 +41,7 @@ def status_on(institution: Any, day: date) -> str:
         (_on(licence and licence["valid_from"]), 0, "licensed"),
         (_on(institution.suspension and institution.suspension["effective_from"]), 1, "suspended"),
         (_on(conversion.get("started_on")), 1, "converting"),
+        (_on(conversion.get("abandoned_on")), 2, "licensed"),
         (_on(institution.revocation and institution.revocation["effective_on"]), 2, "revoked"),
         (_on(conversion.get("completed_on")), 3, "converted"),
         (_on(institution.cessation and institution.cessation["ceased_on"]), 3, "ceased"),

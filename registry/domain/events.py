@@ -55,6 +55,7 @@ if TYPE_CHECKING:
     )
     from registry.domain.institution_events import (
         Blacklisted,
+        ConversionAbandoned,
         ConversionCompleted,
         ConversionStarted,
         DecisionAnnulled,
@@ -97,6 +98,7 @@ else:
     LicenceRevoked = Institution.LicenceRevoked
     ConversionStarted = Institution.ConversionStarted
     ConversionCompleted = Institution.ConversionCompleted
+    ConversionAbandoned = Institution.ConversionAbandoned
     OperationsCeased = Institution.OperationsCeased
     Blacklisted = Institution.Blacklisted
     RemovedFromBlacklist = Institution.RemovedFromBlacklist
@@ -146,6 +148,7 @@ ALL_EVENTS: tuple[type[DomainEvent], ...] = (
     LicenceRevoked,
     ConversionStarted,
     ConversionCompleted,
+    ConversionAbandoned,
     OperationsCeased,
     Blacklisted,
     RemovedFromBlacklist,
@@ -197,6 +200,7 @@ __all__ = [
     "LicenceRevoked",
     "ConversionStarted",
     "ConversionCompleted",
+    "ConversionAbandoned",
     "OperationsCeased",
     "Blacklisted",
     "RemovedFromBlacklist",

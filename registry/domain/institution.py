@@ -12,9 +12,12 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import event
 
 from registry.domain import dating, institution_events, rules
-from registry.domain.districts import is_district_code
+from registry.domain.conversion import (
+    checked_registration,
+    refuse_incomplete_conversion,
+    refuse_unless_converting,
+)
 from registry.domain.enforcement import Enforcement
-from registry.domain.errors import RuleViolation
 from registry.domain.licensing import Status, require_decision_no
 from registry.domain.records import (
     RESTORED,
@@ -26,8 +29,7 @@ from registry.domain.records import (
 )
 from registry.domain.rules import refuse_unless
 from registry.domain.standing import latest
-from registry.domain.uscc import CreditCode
-from registry.domain.vocabulary import ACADEMIC_SUBJECTS, OPERATING, Actor
+from registry.domain.vocabulary import OPERATING, Actor
 
 
 class Institution(Enforcement):
@@ -38,6 +40,7 @@ class Institution(Enforcement):
     LicenceRevoked = institution_events.LicenceRevoked
     ConversionStarted = institution_events.ConversionStarted
     ConversionCompleted = institution_events.ConversionCompleted
+    ConversionAbandoned = institution_events.ConversionAbandoned
     OperationsCeased = institution_events.OperationsCeased
     Blacklisted = institution_events.Blacklisted
     RemovedFromBlacklist = institution_events.RemovedFromBlacklist
@@ -68,30 +71,18 @@ class Institution(Enforcement):
         actor: Actor,
     ) -> Institution:
         """A regulator enters an institution (legal person) into the register."""
-        try:
-            code = CreditCode.parse(credit_code)
-        except ValueError as e:
-            raise RuleViolation(rules.USCC_CHECK.id, str(e)) from None
-        refuse_unless(
-            is_district_code(district_code),
-            rules.DISTRICT_CODE,
-            f"{district_code!r} is not a 6-digit district code",
-        )
-        refuse_unless(
-            delivery != "online" or bool(icp_number),
-            rules.ONLINE_ICP,
-            "an online institution must give its ICP filing number",
-        )
-        academic = sorted(s for s in subjects if s.strip() in ACADEMIC_SUBJECTS)
-        refuse_unless(
-            category != "non_academic" or not academic,
-            rules.SUBJECT_CATEGORY,
-            f"{', '.join(academic)} are academic subjects, not non_academic training",
+        code = checked_registration(
+            credit_code=credit_code,
+            district_code=district_code,
+            category=category,
+            subjects=subjects,
+            delivery=delivery,
+            icp_number=icp_number,
         )
         return cls._create(
             cls.InstitutionRegistered,
             name=name,
-            credit_code=code.value,
+            credit_code=code,
             district_code=district_code,
             address=address,
             category=category,
@@ -235,30 +226,7 @@ class Institution(Enforcement):
         ``open_contracts`` counts this institution's contracts still neither refunded nor
         transferred to the successor.
         """
-        refuse_unless(
-            self.status == Status.CONVERTING,
-            rules.CONVERSION_STATE,
-            f"the institution is {self.status}, not converting",
-        )
-        refuse_unless(
-            successor.successor_of == str(self.id)
-            and successor.is_non_profit
-            and successor.licence is not None
-            and successor.status in OPERATING,
-            rules.CONVERSION_SUCCESSOR,
-            "the successor must be registered as this institution's successor, a licensed "
-            "non-profit (USCC beginning 52)",
-        )
-        refuse_unless(
-            successor.supervision is not None,
-            rules.CONVERSION_SUPERVISION,
-            "the successor has no fund supervision in place",
-        )
-        refuse_unless(
-            open_contracts == 0,
-            rules.CONVERSION_LIABILITIES,
-            f"{open_contracts} prepaid contract(s) are neither refunded nor transferred",
-        )
+        refuse_incomplete_conversion(self, successor, open_contracts)
         self._check_dated("ConversionCompleted", completed_on)
         self._conversion_completed(
             successor_id=str(successor.id),
@@ -278,6 +246,25 @@ class Institution(Enforcement):
             "successor_id": successor_id,
             "successor_credit_code": successor_credit_code,
             "completed_on": completed_on,
+        }
+
+    def abandon_conversion(self, *, abandoned_on: date, reason: str, actor: Actor) -> None:
+        """The conversion is abandoned (营转非终止): the institution is licensed again, as it
+        was before it started; its contracts stay where they are."""
+        refuse_unless_converting(self, "abandon")
+        self._check_dated("ConversionAbandoned", abandoned_on)
+        self._conversion_abandoned(
+            abandoned_on=abandoned_on.isoformat(), reason=reason, actor=actor
+        )
+
+    @event(ConversionAbandoned)
+    def _conversion_abandoned(self, abandoned_on: str, reason: str, actor: Actor) -> None:
+        assert self.conversion is not None
+        self.status = Status.LICENSED
+        self.conversion = {
+            **self.conversion,
+            "abandoned_on": abandoned_on,
+            "abandonment_reason": reason,
         }
 
     # -- cessation, blacklist, deregistration -------------------------------------------------

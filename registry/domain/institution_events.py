@@ -222,6 +222,15 @@ class ConversionCompleted(InstitutionEvent):
     actor: Actor
 
 
+class ConversionAbandoned(InstitutionEvent):
+    """The conversion was abandoned (营转非终止): the institution returns to being licensed,
+    its enrolment and fees no longer paused by the conversion."""
+
+    abandoned_on: str
+    reason: str
+    actor: Actor
+
+
 class OperationsCeased(InstitutionEvent):
     """The institution stopped operating, voluntarily or abnormally (跑路)."""
 

@@ -19,6 +19,8 @@ class Conversion(TypedDict, total=False):
     successor_id: str | None
     successor_credit_code: str
     completed_on: str | None
+    abandoned_on: str
+    abandonment_reason: str
 
 
 class Cessation(TypedDict):

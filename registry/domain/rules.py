@@ -109,7 +109,9 @@ CONVERSION_LIABILITIES = Rule(
     "conversion.open_liabilities",
     "Every open prepaid contract of the predecessor is refunded or transferred.",
 )
-CONVERSION_STATE = Rule("conversion.state", "Only a converting institution completes conversion.")
+CONVERSION_STATE = Rule(
+    "conversion.state", "Only a converting institution completes or abandons conversion."
+)
 CESSATION_STATE = Rule(
     "cessation.state", "Only an operating (or revoked) institution ceases operations."
 )

@@ -32,6 +32,7 @@ EFFECTIVE_FIELD: Mapping[str, str] = {
     "LicenceRevoked": "effective_on",
     "ConversionStarted": "started_on",
     "ConversionCompleted": "completed_on",
+    "ConversionAbandoned": "abandoned_on",
     "OperationsCeased": "ceased_on",
     "Blacklisted": "listed_on",
     "RemovedFromBlacklist": "removed_on",
@@ -48,6 +49,7 @@ STATUS_OF: Mapping[str, str] = {
     "LicenceRevoked": "revoked",
     "ConversionStarted": "converting",
     "ConversionCompleted": "converted",
+    "ConversionAbandoned": "licensed",
     "OperationsCeased": "ceased",
     "Deregistered": "deregistered",
 }
@@ -250,6 +252,12 @@ def _apply(s: Standing, d: Decision) -> None:
         s.conversion = {
             **(s.conversion or {}),
             **{k: data[k] for k in ("successor_id", "successor_credit_code", "completed_on")},
+        }
+    elif kind == "ConversionAbandoned":
+        s.conversion = {
+            **(s.conversion or {}),
+            "abandoned_on": data["abandoned_on"],
+            "abandonment_reason": data["reason"],
         }
     elif kind == "OperationsCeased":
         s.cessation = {k: data[k] for k in ("kind", "ceased_on", "reason")}

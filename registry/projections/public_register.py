@@ -34,6 +34,7 @@ from sqlalchemy import (
 from registry.domain.clock import SHANGHAI
 from registry.domain.events import (
     Blacklisted,
+    ConversionAbandoned,
     ConversionCompleted,
     ConversionStarted,
     DayReviewed,
@@ -127,6 +128,7 @@ DECISIONS: tuple[type[DomainEvent], ...] = (
     LicenceRevoked,
     ConversionStarted,
     ConversionCompleted,
+    ConversionAbandoned,
     OperationsCeased,
     Blacklisted,
     RemovedFromBlacklist,

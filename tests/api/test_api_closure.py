@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.builders.bodies import (
+    ABANDONMENT,
     ABNORMAL_CESSATION,
     BLACKLISTING,
     CONVERSION,
@@ -147,6 +148,35 @@ def test_a_conversion_does_not_complete_into_a_successor_nobody_registered(
         answer = bureau.complete_conversion(predecessor_id, "5c1c3a9e-0000-4000-8000-000000000000")
 
     refused(answer, 404)
+
+
+def test_an_abandoned_conversion_leaves_the_institution_licensed_with_the_abandonment_on_record(
+    bureau: Bureau,
+) -> None:
+    institution_id = bureau.converting()
+
+    answer = bureau.send(institution_id, "conversion/abandonment", ABANDONMENT)
+
+    assert answer.status_code == 200, answer.text
+    view = bureau.view(institution_id)
+    assert view["status"] == "licensed"
+    assert view["conversion"]["abandoned_on"] == ABANDONMENT["abandoned_on"]
+    bureau.caught_up()
+    page = bureau.client.get(f"/v1/public/institutions/{institution_id}").json()
+    assert [c["status"] for c in page["status_history"]][-2:] == ["converting", "licensed"]
+    listed = bureau.client.get("/v1/institutions", headers=bureau.headers).json()
+    assert {i["id"]: i["status"] for i in listed["items"]}[institution_id] == "licensed"
+
+
+def test_an_institution_not_converting_has_no_conversion_to_abandon_conversion_state(
+    bureau: Bureau, refused: Any
+) -> None:
+    institution_id = bureau.academic_company()
+
+    with bureau.appends_nothing(institution_id):
+        answer = bureau.send(institution_id, "conversion/abandonment", ABANDONMENT)
+
+    assert refused(answer, 422)["rule"] == "conversion.state"
 
 
 # -- cessation -------------------------------------------------------------------------------

@@ -126,6 +126,8 @@ REVOCATION = {
 
 CONVERSION = {"started_on": "2021-09-01", "planned_successor_name": "北京市海淀区启明学科培训学校"}
 
+ABANDONMENT = {"abandoned_on": "2021-12-20", "reason": "举办者决定停止转设，继续按原许可办学"}
+
 ABNORMAL_CESSATION = {
     "kind": "abnormal",
     "ceased_on": "2025-01-15",

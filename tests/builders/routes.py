@@ -16,6 +16,7 @@ import httpx
 from fastapi.testclient import TestClient
 
 from tests.builders.bodies import (
+    ABANDONMENT,
     BANK_CUSTODY,
     BLACKLIST_REMOVAL,
     BLACKLISTING,
@@ -123,6 +124,10 @@ def _under_rectification(b: Bureau) -> Target:
 
 def _academic_company(b: Bureau) -> Target:
     return Target({"id": b.academic_company()})
+
+
+def _converting(b: Bureau) -> Target:
+    return Target({"id": b.converting()})
 
 
 def _converting_with_successor(b: Bureau) -> Target:
@@ -270,6 +275,16 @@ COMMANDS = [
         event="ConversionCompleted",
         required="successor_id",
         wrong_type=("successor_id", 12345),
+    ),
+    RegulatorCommand(
+        name="abandon_conversion",
+        method="POST",
+        path=f"{BASE}/conversion/abandonment",
+        body=ABANDONMENT,
+        given=_converting,
+        event="ConversionAbandoned",
+        required="reason",
+        wrong_type=("abandoned_on", []),
     ),
     RegulatorCommand(
         name="cease_operations",

@@ -26,6 +26,7 @@ from registry.domain.commands.institutions import ImposePenalty
 from registry.domain.contract import TrainingContract
 from registry.domain.events import (
     ALL_EVENTS,
+    ConversionAbandoned,
     DecisionAnnulled,
     FundSupervisionEnded,
     FundSupervisionEstablished,
@@ -63,7 +64,7 @@ def old_log(services: Services) -> list[StoredEvent]:
 
 
 # Event types declared since that log was written.
-DECLARED_SINCE = {FundSupervisionEnded, DecisionAnnulled}
+DECLARED_SINCE = {FundSupervisionEnded, DecisionAnnulled, ConversionAbandoned}
 # The decisions that gained an effective date since, and the field that holds it.
 DATED_SINCE = {
     InstitutionRegistered: "registered_on",

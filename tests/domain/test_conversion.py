@@ -6,7 +6,9 @@ from datetime import date
 
 import pytest
 
+from registry.domain.enrolment import status_on
 from registry.domain.errors import RuleViolation
+from registry.domain.standing import standing
 from tests.builders.codes import ARTS_SUCCESSOR_CODE
 from tests.builders.events import event_names
 
@@ -155,3 +157,79 @@ def test_conversion_is_refused_while_prepaid_contracts_are_open(given) -> None:
 
     assert refused.value.rule == "conversion.open_liabilities"
     assert inst.status == "converting"
+
+
+# -- abandoned conversion (营转非终止) -------------------------------------------------------
+
+
+def abandon(given, inst, on: date = date(2022, 5, 31)) -> None:
+    inst.abandon_conversion(abandoned_on=on, reason="举办者决定停止转设", actor=given.actor)
+
+
+def test_an_abandoned_conversion_returns_the_institution_to_licensed(given) -> None:
+    inst = given.converting()
+
+    abandon(given, inst)
+
+    assert event_names(inst) == ["ConversionAbandoned"]
+    assert inst.status == "licensed"
+    assert inst.conversion["abandoned_on"] == "2022-05-31"
+    assert inst.conversion["abandonment_reason"] == "举办者决定停止转设"
+
+
+def test_an_abandoned_conversion_was_in_force_as_converting_until_its_abandonment_day(
+    given,
+) -> None:
+    inst = given.converting()
+
+    abandon(given, inst)
+
+    assert standing(inst.decisions, date(2022, 5, 30)).status == "converting"
+    assert standing(inst.decisions, date(2022, 5, 31)).status == "licensed"
+    assert status_on(inst, date(2022, 5, 30)) == "converting"
+    assert status_on(inst, date(2022, 5, 31)) == "licensed"
+
+
+def test_only_a_conversion_in_progress_is_abandoned_conversion_state(given) -> None:
+    inst = given.academic_company()
+
+    with pytest.raises(RuleViolation) as refused:
+        abandon(given, inst)
+
+    assert refused.value.rule == "conversion.state"
+    assert event_names(inst) == []
+
+
+def test_a_completed_conversion_is_not_abandoned_conversion_state(given) -> None:
+    inst = given.converting()
+    complete(given, inst, given.successor(inst.id))
+    inst.collect_events()
+
+    with pytest.raises(RuleViolation) as refused:
+        abandon(given, inst, on=date(2022, 7, 1))
+
+    assert refused.value.rule == "conversion.state"
+
+
+def test_a_conversion_is_not_abandoned_before_it_started(given) -> None:
+    inst = given.converting()
+
+    with pytest.raises(RuleViolation) as refused:
+        abandon(given, inst, on=date(2022, 1, 9))
+
+    assert refused.value.rule == "decision.date_order"
+
+
+def test_an_institution_whose_conversion_was_abandoned_may_start_converting_again(given) -> None:
+    inst = given.converting()
+    abandon(given, inst)
+    inst.collect_events()
+
+    inst.start_conversion(
+        started_on=date(2022, 7, 1),
+        planned_successor_name="北京市海淀区智学培训学校",
+        actor=given.actor,
+    )
+
+    assert inst.status == "converting"
+    assert "abandoned_on" not in inst.conversion

@@ -181,6 +181,14 @@ class CompleteConversion(InstitutionCommand):
 
 
 @dataclass(frozen=True, kw_only=True)
+class AbandonConversion(InstitutionCommand):
+    """Abandon a conversion in progress (营转非终止); the institution is licensed again."""
+
+    abandoned_on: date
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class CeaseOperations(InstitutionCommand):
     """Record that the institution stopped operating, voluntarily or abnormally (跑路)."""
 
