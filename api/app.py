@@ -16,6 +16,7 @@ from api.openapi import install_openapi
 from api.public_cache import PublicCache
 from api.routes import (
     admin_keys,
+    calendars,
     contracts,
     health,
     institutions,
@@ -76,6 +77,7 @@ def create_app(
     app.include_router(views.router)
     app.include_router(public.router)
     app.include_router(integrity.router)
+    app.include_router(calendars.router)
     web.install(app)
     install_openapi(app)
     # Outermost: /metrics, request ids and the one log line per request see every request.

@@ -57,6 +57,7 @@ def run_demo(settings: Settings, seed: int, echo: Echo) -> None:
             echo(f"Demo data already loaded in {where}: nothing added.")
         else:
             echo(f"Loading demo data (seed {seed}) into {where}")
+            services.registry.calendars.ensure_recorded()
             load(services, bureau, institutions, echo)
             summarise(services, bureau, institutions, time.monotonic() - started, echo)
         how_to_try(services, settings, institutions, echo)

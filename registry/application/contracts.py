@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from registry.application.core import Change, Context, Create, EventStore, Handler
 from registry.application.rosters import roster
 from registry.domain import rules
+from registry.domain.calendar import SchoolCalendar
 from registry.domain.clock import SHANGHAI
 from registry.domain.commands import ContractCommand
 from registry.domain.commands import contracts as cmd
@@ -28,8 +29,10 @@ C = TypeVar("C", bound=ContractCommand)
 Run = Callable[[TrainingContract, C, Context], None]
 
 
-def handlers(store: EventStore) -> dict[type[Any], Handler[Any]]:
-    """The contract commands."""
+def handlers(
+    store: EventStore, school_calendar: Callable[[str], SchoolCalendar]
+) -> dict[type[Any], Handler[Any]]:
+    """The contract commands; ``school_calendar`` gives a district's calendar as recorded."""
     table: dict[type[Any], Handler[Any]] = {}
 
     def on(kind: type[C], roles: tuple[str, ...] = CONTRACT_ROLES) -> Callable[[Run[C]], Run[C]]:
@@ -105,6 +108,7 @@ def handlers(store: EventStore) -> dict[type[Any], Handler[Any]]:
             ends_at=c.ends_at,
             delivery=c.delivery,
             actor=ctx.actor,
+            school_calendar=school_calendar(t.district_code),
         )
 
     @on(cmd.ReleaseEscrow)

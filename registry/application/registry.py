@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 from registry.adapters.checkpoints import Checkpoints
 from registry.adapters.eventlog import EventLog, LoggedEvent
 from registry.application import cases, contracts, institutions
+from registry.application.calendars import CalendarLoad, Calendars
 from registry.application.case_views import CaseFile, CaseFileSeal, CaseQueries
 from registry.application.clock import Clock
 from registry.application.contract_views import ContractQueries
@@ -44,6 +45,7 @@ class Registry:
         self.contract_freezer = ContractFreezer(
             self.store, lambda i: contracts_of(self.store, i), self.store.save, engine
         )
+        self.calendars = Calendars(self.store)
         self._handlers: dict[type[Any], Handler[Any]] = {
             **institutions.handlers(
                 self.store,
@@ -51,7 +53,7 @@ class Registry:
                 freeze_contracts=lambda: self._freeze_contracts(),
                 version_at=self.event_log.version_at,
             ),
-            **contracts.handlers(self.store),
+            **contracts.handlers(self.store, self.calendars.for_district),
             **cases.handlers(self.store),
         }
         self._institutions = InstitutionQueries(self.store, self.event_log)
@@ -165,6 +167,22 @@ class Registry:
     ) -> tuple[CaseFile, WriteResult]:
         """Build the case file and record its export, as one act."""
         return self._cases.export_case_file(principal, case_id, position)
+
+    # -- school calendars --------------------------------------------------------------------
+
+    def load_calendar(self, principal: Principal, document: object) -> CalendarLoad:
+        """Record a calendar file's new and changed entries (admins only)."""
+        return self.calendars.load(principal, document)
+
+    def school_calendars(
+        self, province: str | None = None, year: int | None = None
+    ) -> dict[str, Any]:
+        """The recorded holidays and vacations, of ``province`` and ``year`` when given."""
+        return self.calendars.entries(province, year)
+
+    def school_calendar(self, province: str, year: int) -> dict[str, Any]:
+        """One province's recorded calendar of one year (404 when none is recorded)."""
+        return self.calendars.of(province, year)
 
     # -- the registry's clock ----------------------------------------------------------------
 

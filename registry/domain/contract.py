@@ -15,6 +15,7 @@ from uuid import UUID, uuid4
 from eventsourcing.domain import Aggregate, event
 
 from registry.domain import contract_events, rules
+from registry.domain.calendar import DEFAULT_CALENDAR, SchoolCalendar
 from registry.domain.contract_checks import Breach, lesson_breaches, payment_breaches
 from registry.domain.contract_ledger import CLOSED, ContractTerms, PrepaidLedger
 from registry.domain.enrolment import enrolment_breaches
@@ -252,8 +253,9 @@ class TrainingContract(PrepaidLedger, Aggregate):
         delivery: str,
         actor: Actor,
         pack: RulePack = DEFAULT_RULE_PACK,
+        school_calendar: SchoolCalendar = DEFAULT_CALENDAR,
     ) -> None:
-        """Lessons were taught and signed in (消课); never more than were bought."""
+        """Lessons taught and signed in (消课), never more than bought; judged by the calendar."""
         self.refuse_impossible_session(lessons, starts_at, ends_at)
         self._refuse_if_closed()
         self.refuse_consumption_beyond_purchase(lessons)
@@ -264,6 +266,7 @@ class TrainingContract(PrepaidLedger, Aggregate):
             ends_at=ends_at,
             delivery=delivery,
             pack=pack,
+            school_calendar=school_calendar,
         )
         self._lessons_consumed(
             lessons=lessons,

@@ -1,7 +1,8 @@
 """Every event of the register, by name, for the code that reads the log.
 
 Each event's fields are declared in its aggregate's events module (``institution_events``,
-``contract_events``, ``case_events``; the roster's and the clock's in their own small modules),
+``contract_events``, ``case_events``, ``calendar_events``; the roster's and the clock's in their
+own small modules),
 and the aggregate's ``@event`` methods attach them to it: what is stored, and what these names
 are, is the aggregate's class of the event, under the aggregate's module and name (e.g.
 ``registry.domain.licensing:Licensing.LicenceIssued``), so that logs written before keep
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from eventsourcing.domain import DomainEvent
 
+from registry.domain.calendar_stream import SchoolCalendars
 from registry.domain.clock_stream import RegistryClock
 from registry.domain.contract import TrainingContract
 from registry.domain.enforcement import Enforcement
@@ -26,6 +28,7 @@ from registry.domain.roster import ContractRoster
 
 if TYPE_CHECKING:
     # Type checkers see the declared classes (every stored event is an instance of one).
+    from registry.domain.calendar_events import CalendarsOpened, HolidaysSet, VacationsSet
     from registry.domain.case_events import (
         CaseFileExported,
         CaseReferredToCourt,
@@ -131,6 +134,9 @@ else:
     ContractEnrolled = ContractRoster.ContractEnrolled
     ClockStarted = RegistryClock.ClockStarted
     DayReviewed = RegistryClock.DayReviewed
+    CalendarsOpened = SchoolCalendars.CalendarsOpened
+    HolidaysSet = SchoolCalendars.HolidaysSet
+    VacationsSet = SchoolCalendars.VacationsSet
 
 ALL_EVENTS: tuple[type[DomainEvent], ...] = (
     LicenceIssued,
@@ -181,6 +187,9 @@ ALL_EVENTS: tuple[type[DomainEvent], ...] = (
     ContractEnrolled,
     ClockStarted,
     DayReviewed,
+    CalendarsOpened,
+    HolidaysSet,
+    VacationsSet,
 )
 
 __all__ = [
@@ -233,4 +242,7 @@ __all__ = [
     "ContractEnrolled",
     "ClockStarted",
     "DayReviewed",
+    "CalendarsOpened",
+    "HolidaysSet",
+    "VacationsSet",
 ]

@@ -228,6 +228,17 @@ LESSONS_ONLINE_LENGTH = Rule(
 )
 
 
+# School calendars (registry/domain/calendar_stream.py): refused when a file is loaded.
+CALENDAR_DATES = Rule(
+    "calendar.dates",
+    "Calendar dates are real days of the entry's year; periods do not end before they start "
+    "or overlap; a make-up working day is a Saturday or Sunday outside the days off.",
+)
+CALENDAR_PROVINCE = Rule(
+    "calendar.province",
+    "School vacations are set for one of the 31 provincial-level divisions (GB/T 2260).",
+)
+
 # The registry's clock (registry/domain/clock_stream.py).
 CLOCK_FORWARD_ONLY = Rule(
     "clock.forward_only", "The registry reviews each day once, each after the last."

@@ -26,13 +26,16 @@ from registry.domain.commands.institutions import ImposePenalty
 from registry.domain.contract import TrainingContract
 from registry.domain.events import (
     ALL_EVENTS,
+    CalendarsOpened,
     ConversionAbandoned,
     DecisionAnnulled,
     FundSupervisionEnded,
     FundSupervisionEstablished,
+    HolidaysSet,
     InstitutionRegistered,
     LicenceIssued,
     LicenceRenewed,
+    VacationsSet,
 )
 from registry.domain.institution import Institution
 from registry.domain.principal import Principal
@@ -64,7 +67,14 @@ def old_log(services: Services) -> list[StoredEvent]:
 
 
 # Event types declared since that log was written.
-DECLARED_SINCE = {FundSupervisionEnded, DecisionAnnulled, ConversionAbandoned}
+DECLARED_SINCE = {
+    FundSupervisionEnded,
+    DecisionAnnulled,
+    ConversionAbandoned,
+    CalendarsOpened,
+    HolidaysSet,
+    VacationsSet,
+}
 # The decisions that gained an effective date since, and the field that holds it.
 DATED_SINCE = {
     InstitutionRegistered: "registered_on",

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from registry.domain.calendar import DEFAULT_CALENDAR, MAKE_UP_WORKDAYS
+from registry.domain.calendar import DEFAULT_CALENDAR, SchoolCalendar, days_between
 from registry.domain.clock import SHANGHAI
 from registry.domain.contract_checks import lesson_breaches
 from tests.builders.contracts import (
@@ -28,6 +28,13 @@ from tests.builders.contracts import (
 from tests.builders.principals import BANK_FEED
 
 RULE_PACK_VERSION = "2025.1"
+
+# Part of the State Council's 2026 holiday notice, as the recorded calendar gives it.
+STATE_COUNCIL_2026 = SchoolCalendar(
+    holidays=days_between(date(2026, 2, 15), date(2026, 2, 23))
+    | days_between(date(2026, 10, 1), date(2026, 10, 7)),
+    workdays=frozenset({date(2026, 2, 14), date(2026, 2, 28)}),
+)
 
 
 def names(events: list[Any]) -> list[str]:
@@ -190,12 +197,15 @@ def test_fees_collected_by_an_institution_without_fund_supervision_are_recorded_
 def test_academic_lessons_on_a_rest_day_or_statutory_holiday_are_recorded_and_flagged(
     day: date, flagged: bool
 ) -> None:
-    if day == date(2026, 2, 28):
-        assert day in MAKE_UP_WORKDAYS and day.weekday() == 5
     contract = paid(category="academic")
     starts_at = datetime.combine(day, datetime.min.time(), SHANGHAI).replace(hour=16)
 
-    consume(contract, starts_at=starts_at, ends_at=starts_at + timedelta(minutes=90))
+    consume(
+        contract,
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(minutes=90),
+        school_calendar=STATE_COUNCIL_2026,
+    )
 
     events = contract.collect_events()
     assert_flagged(events, "LessonsConsumed", "lessons.academic_rest_day", flagged)
