@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from api.schemas import contracts as c
 from api.schemas import institutions as i
 from api.schemas import refund_cases as r
+from api.schemas.calendars import CalendarFileBody
 from api.schemas.common import Body
 from api.schemas.keys import KeyCreate
 
@@ -174,6 +175,21 @@ OTHER_EXAMPLES: dict[type[BaseModel], dict[str, Any]] = {
         "districts": ["110108"],
         "name": "北京市海淀区教育委员会 监管科",
         "expires_in_days": 90,
+    },
+    CalendarFileBody: {
+        "format": "registry.school-calendars/1",
+        "vacations": [
+            {
+                "province": "44",
+                "year": 2026,
+                "provenance": "published",
+                "source": "广东省教育厅 2025—2026学年中小学校历",
+                "periods": [
+                    {"kind": "winter", "start": "2026-01-31", "end": "2026-03-01"},
+                    {"kind": "summer", "start": "2026-07-04", "end": "2026-08-31"},
+                ],
+            }
+        ],
     },
 }
 
