@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -41,6 +41,11 @@ class RefundTracking(BaseModel):
     # The risk reserve deposited under fund supervision: coverage counts it with the escrow.
     reserve_fen: int
     coverage_ratio: float | None
+    supervision_ended_on: date | None = Field(
+        None,
+        description="the day the fund supervision ended, while none is in place again "
+        "(coverage then counts nothing as held)",
+    )
     open_contracts: int
     open_refund_cases: int
     contracts: list[ContractFigures]
@@ -79,6 +84,8 @@ class RiskAlert(BaseModel):
         "licence_expiring",
         "abnormal_closure",
         "complaint_surge",
+        "licence_expired",
+        "supervision_ended",
     ]
     subject: str | None = Field(description="the contract, rectification order or licence")
     level: Literal["yellow", "red"]

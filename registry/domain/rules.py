@@ -275,6 +275,11 @@ RISK_ABNORMAL_CLOSURE = Rule(
     "An institution that ceases abnormally (跑路/闭店) is an immediate red alert.",
     refuses=False,
 )
+RISK_SUPERVISION_ENDED = Rule(
+    "risk.supervision_ended",
+    "An institution whose fund supervision has ended owes no unconsumed prepaid fees.",
+    refuses=False,
+)
 
 
 @dataclass(frozen=True)

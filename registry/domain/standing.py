@@ -102,6 +102,8 @@ class Standing:
     status: str = "registered"
     licence: dict[str, Any] | None = None
     supervision: dict[str, Any] | None = None
+    # The end of the last supervision, while none is in place again.
+    supervision_ended: dict[str, Any] | None = None
     suspension: dict[str, Any] | None = None
     blacklisting: dict[str, Any] | None = None
     penalties: list[dict[str, Any]] = field(default_factory=list)
@@ -202,6 +204,12 @@ def change_days(decisions: Sequence[Decision]) -> list[date]:
     return sorted(days)
 
 
+def in_force_decision(decisions: Sequence[Decision], on: date, *kinds: str) -> Decision | None:
+    """The last decision of one of ``kinds`` that counts and takes effect by ``on``."""
+    found = [d for d in in_effect_order(decisions) if d.kind in kinds and d.effective_on <= on]
+    return found[-1] if found else None
+
+
 def next_change(decisions: Sequence[Decision], after: date) -> date | None:
     """The first day after ``after`` on which the standing may change."""
     return next((d for d in change_days(decisions) if d > after), None)
@@ -223,8 +231,10 @@ def _apply(s: Standing, d: Decision) -> None:
             k: data.get(k)
             for k in ("mode", "bank", "account_no", "agreement_no", "reserve_fen", "established_on")
         }
+        s.supervision_ended = None
     elif kind == "FundSupervisionEnded":
         s.supervision = None
+        s.supervision_ended = {k: data[k] for k in ("ended_on", "reason")}
     elif kind == "EnrolmentSuspended":
         s.suspension = {k: data[k] for k in ("decision_no", "reason", "effective_from")}
     elif kind in ("EnrolmentSuspensionLifted", "LicenceRevoked"):

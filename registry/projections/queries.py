@@ -82,21 +82,21 @@ class ReadModels(PublicQueries):
                     select(c).where(c.c.institution_id == institution_id).order_by(c.c.contract_id)
                 ).mappings()
             ]
-            reserve = (
-                conn.execute(
-                    select(risk.institutions.c.reserve_fen).where(
-                        risk.institutions.c.institution_id == institution_id
-                    )
-                ).scalar()
-                or 0
-            )
+            found = conn.execute(
+                select(
+                    risk.institutions.c.reserve_fen, risk.institutions.c.supervision_ended
+                ).where(risk.institutions.c.institution_id == institution_id)
+            ).first()
+        reserve = found.reserve_fen if found else 0
+        ended = found.supervision_ended if found else None
         figures = ("collected_fen", "consumed_value_fen", "released_fen", "refunded_fen")
         totals = {k: sum(r[k] for r in rows) for k in figures}
         # A terminated contract still owes its unconsumed fees until refunded or transferred.
         open_rows = [r for r in rows if _still_owing(r)]
         unconsumed = sum(r["unconsumed_fen"] for r in open_rows)
         escrow = sum(r["escrow_balance_fen"] for r in rows)
-        held = escrow + reserve
+        # Once the fund supervision has ended (and none is in place again) nothing is held.
+        held = 0 if ended else escrow + reserve
         return {
             "institution_id": institution_id,
             **totals,
@@ -104,6 +104,7 @@ class ReadModels(PublicQueries):
             "escrow_balance_fen": escrow,
             "reserve_fen": reserve,
             "coverage_ratio": round(held / unconsumed, 4) if unconsumed else None,
+            "supervision_ended_on": ended["ended_on"] if ended else None,
             "open_contracts": len(open_rows),
             "open_refund_cases": self.open_refund_cases(institution_id),
             "contracts": [

@@ -10,11 +10,14 @@ on days it missed after facts were recorded today.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from sqlalchemy import Column, Connection, Date, String, Table, select
 
 from registry.domain.clock import SHANGHAI
+from registry.domain.standing import REGISTERED, Decision
 from registry.projections.base import Fact, metadata, upsert
+from registry.projections.public_items import decision_json
 
 
 def day_table(name: str) -> Table:
@@ -49,3 +52,12 @@ class RegisterDay:
     def flush(self, conn: Connection) -> None:
         if self.day is not None:
             upsert(conn, self.table, [{"name": "day", "day": self.day}])
+
+
+def kept_decision(d: Decision) -> dict[str, Any]:
+    """A decision as a non-public read model keeps it on its row: without account numbers,
+    and of the registration only its day (no representative or address)."""
+    kept = decision_json(d)
+    if d.kind == REGISTERED:
+        kept["data"] = {"registered_on": kept["data"]["registered_on"]}
+    return kept

@@ -39,12 +39,12 @@ from registry.domain.events import (
     RectificationOrdered,
     RectificationVerified,
 )
-from registry.domain.standing import REGISTERED, Decision, decision_of, entry_day, next_change
+from registry.domain.standing import decision_of, entry_day, next_change
 from registry.domain.standing import standing as standing_on
 from registry.projections.base import BatchProjection, Fact, metadata, not_followed, upsert
-from registry.projections.public_items import decision_json, decisions_of
+from registry.projections.public_items import decisions_of
 from registry.projections.public_register import DECISIONS
-from registry.projections.register_day import RegisterDay, day_table
+from registry.projections.register_day import RegisterDay, day_table, kept_decision
 
 listed = Table(
     "reg_institutions",
@@ -87,14 +87,6 @@ FIELDS = (
     "open_rectification_orders",
     "position",
 )
-
-
-def _kept(d: Decision) -> dict[str, Any]:
-    """A decision as a list row keeps it: of the registration only its day."""
-    kept = decision_json(d)
-    if d.kind == REGISTERED:
-        kept["data"] = {"registered_on": kept["data"]["registered_on"]}
-    return kept
 
 
 class RegulatorList(BatchProjection):
@@ -147,7 +139,7 @@ class RegulatorList(BatchProjection):
             }
         row = self.rows[key]
         if decision is not None:
-            row["decisions"] = [*row["decisions"], _kept(decision)]
+            row["decisions"] = [*row["decisions"], kept_decision(decision)]
         elif isinstance(event, RectificationOrdered):
             row["open_orders"] = [*row["open_orders"], event.order_id]
         elif isinstance(event, RectificationVerified):

@@ -20,7 +20,11 @@ Signals (numbers from ``DEFAULT_RULE_PACK.risk``; sources in docs/domain.md §4.
   otherwise (revocation, cessation, conversion, deregistration).
 - ``licence_expired``: on each day reviewed after a licence's last day without renewal (rule
   ``licence.expired``). Red; resolved by a renewal, or when the licence ends otherwise.
-- ``abnormal_closure``: an abnormal cessation (跑路/闭店). Red at once; stays open.
+- ``abnormal_closure``: an abnormal cessation (跑路/闭店), on the day it takes effect. Red;
+  stays open.
+- ``supervision_ended``: the fund supervision has ended, none is in place again, and
+  unconsumed fees are owed. Red; resolved when supervision is established again or nothing is
+  owed. Coverage then counts nothing as held.
 
 - ``complaint_surge``: refund cases opened against an institution in the last 7 days (by the
   day recorded, Asia/Shanghai): at least 5 and at least 3× the weekly mean of the 12 weeks
@@ -34,8 +38,12 @@ Every fact is judged on its own, in log order, against state carried between bat
 alert's id derives from its signal, institution, subject and the position that raised it. So
 the rows do not depend on how the log was cut into batches: a rebuild gives the same rows as
 the incremental build. Time enters only through the registry's ``DayReviewed`` events, so a
-replay judges the same days. Metrics are the figures of the latest evaluation while the alert
-was open (for coverage and inflow, the one that resolved it too).
+replay judges the same days. An institution's standing (status, licence, supervision,
+cessation) is folded from its dated decisions by effective dates (``registry.domain.standing``)
+on the alerts' day (``register_day``): a decision dated ahead counts from the day reviewed that
+reaches it, a back-dated or annulled one at once (``risk_in_force``). Metrics are the figures
+of the latest evaluation while the alert was open (for coverage and inflow, the one that
+resolved it too).
 """
 
 from __future__ import annotations
@@ -49,15 +57,7 @@ from registry.domain.clock import SHANGHAI
 from registry.domain.events import (
     ComplianceBreachDetected,
     DayReviewed,
-    Deregistered,
-    FundSupervisionEstablished,
-    InstitutionRegistered,
-    LicenceIssued,
-    LicenceRenewed,
-    OperationsCeased,
     PrepaidFeeCollected,
-    RectificationOrdered,
-    RectificationVerified,
     RefundCaseOpened,
 )
 from registry.domain.rules import DEFAULT_RULE_PACK, RulePack
@@ -66,17 +66,12 @@ from registry.projections.base import Fact
 from registry.projections.risk_bookkeeping import (
     CONTRACT_EVENTS,
     INSTITUTION_EVENTS,
-    LICENCE_ENDS,
-    RiskBookkeeping,
 )
+from registry.projections.risk_in_force import RiskInForce
 from registry.projections.risk_signals import (
     BREACH,
-    CLOSURE,
     COMPLAINTS,
-    COVERAGE,
-    EXPIRED,
     INFLOW_SPIKE,
-    LICENCE,
     OVERDUE,
     SIGNALS,
     Signals,
@@ -94,11 +89,12 @@ def _owed(row: dict[str, Any]) -> int:
     return 0 if row["status"] in CLOSED_CONTRACTS else int(row["unconsumed_fen"])
 
 
-class RiskAlerts(RiskBookkeeping):
+class RiskAlerts(RiskInForce):
     name: ClassVar[str] = "risk_alerts"
     # 2: 64-bit positions and fen; 3: complaint surges; 4: charges as blocks, terminated
-    # contracts owed, the risk reserve in coverage
-    version: ClassVar[int] = 4
+    # contracts owed, the risk reserve in coverage; 5: by effective dates on the days
+    # reviewed, annulments followed, an ended supervision
+    version: ClassVar[int] = 5
     follows: ClassVar[tuple[type[DomainEvent], ...]] = (
         *INSTITUTION_EVENTS,
         *CONTRACT_EVENTS,
@@ -125,77 +121,6 @@ class RiskAlerts(RiskBookkeeping):
             self._contract_fact(fact)
         else:
             self._institution_fact(fact)
-
-    def _institution_fact(self, fact: Fact) -> None:
-        key, event = str(fact.originator_id), fact.event
-        if isinstance(event, InstitutionRegistered):
-            self.institutions[key] = {
-                "institution_id": key,
-                "district_code": event.district_code,
-                "licence_status": "registered",
-                "licence_no": None,
-                "licence_valid_to": None,
-                "licence_position": None,
-                "escrow_balance_fen": 0,
-                "reserve_fen": 0,
-                "unconsumed_fen": 0,
-                "last_paid_on": None,
-            }
-        inst = self.institutions[key]
-        self.changed["institutions"].add(key)
-        if isinstance(event, LicenceIssued):
-            inst["licence_status"] = "licensed"
-            inst["licence_no"] = event.licence_no
-            inst["licence_valid_to"] = date.fromisoformat(event.valid_to)
-            inst["licence_position"] = fact.position
-        elif isinstance(event, LicenceRenewed):
-            inst["licence_valid_to"] = date.fromisoformat(event.valid_to)
-            inst["licence_position"] = fact.position
-            open_now = self._open_alert(inst, LICENCE, inst["licence_no"]) or self._open_alert(
-                inst, EXPIRED, inst["licence_no"]
-            )
-            if self.clock_day is not None and open_now:
-                self._judge_licence(inst, self.clock_day, fact)
-        elif isinstance(event, FundSupervisionEstablished):
-            inst["reserve_fen"] = event.reserve_fen or 0
-            self._judge_coverage(inst, fact)
-        elif isinstance(event, RectificationOrdered):
-            self.orders[event.order_id] = {
-                "order_id": event.order_id,
-                "institution_id": key,
-                "deadline": date.fromisoformat(event.deadline),
-                "position": fact.position,
-            }
-            self.changed["orders"].add(event.order_id)
-        elif isinstance(event, RectificationVerified):
-            if event.outcome == "completed":
-                self._close_order(event.order_id, fact)
-        elif type(event) in LICENCE_ENDS:
-            inst["licence_status"] = LICENCE_ENDS[type(event)]
-            if inst["licence_no"] is not None:
-                self._resolve(inst, LICENCE, inst["licence_no"], fact)
-                self._resolve(inst, EXPIRED, inst["licence_no"], fact)
-            inst["licence_valid_to"] = None
-            if isinstance(event, Deregistered):
-                # A deregistered institution can no longer be verified: its orders close.
-                for order_id in [o for o, r in self.orders.items() if r["institution_id"] == key]:
-                    self._close_order(order_id, fact)
-            if isinstance(event, OperationsCeased) and event.kind == "abnormal":
-                metrics = {
-                    "ceased_on": event.ceased_on,
-                    "reason": event.reason,
-                    "escrow_balance_fen": inst["escrow_balance_fen"],
-                    "unconsumed_fen": inst["unconsumed_fen"],
-                }
-                self._raise(inst, CLOSURE, None, ("red", metrics), fact, [fact.position])
-
-    def _close_order(self, order_id: str, fact: Fact) -> None:
-        order = self.orders.pop(order_id, None)
-        if order is None:
-            return
-        self.changed["orders"].discard(order_id)
-        self.gone_orders.add(order_id)
-        self._resolve(self.institutions[order["institution_id"]], OVERDUE, order_id, fact)
 
     def _contract_fact(self, fact: Fact) -> None:
         key = str(fact.originator_id)
@@ -237,6 +162,12 @@ class RiskAlerts(RiskBookkeeping):
 
     def _day_reviewed(self, fact: Fact, on: date) -> None:
         self.clock_day, self.clock_position, self.clock_changed = on, fact.position, True
+        day = self.day.advance(on)
+        for key, inst in self.institutions.items():
+            change = inst["next_change_on"]
+            if change is not None and change <= day:
+                self.changed["institutions"].add(key)
+                self._in_force(inst, day, fact)
         for inst in self.institutions.values():
             if inst["licence_valid_to"] is not None:
                 self._judge_licence(inst, on, fact)
@@ -262,12 +193,6 @@ class RiskAlerts(RiskBookkeeping):
         self._judge_complaints(inst, fact)
 
     # -- the signals -------------------------------------------------------------------------
-
-    def _judge_coverage(self, inst: dict[str, Any], fact: Fact) -> None:
-        judged = self.signals.coverage(
-            inst["escrow_balance_fen"], inst["unconsumed_fen"], inst["reserve_fen"]
-        )
-        self._judge(inst, COVERAGE, None, judged, fact, [fact.position])
 
     def _record_inflow(self, inst: dict[str, Any], paid_on: date, amount_fen: int) -> None:
         last = inst["last_paid_on"]
@@ -327,11 +252,3 @@ class RiskAlerts(RiskBookkeeping):
         if not days:
             by_institution.pop(institution_id, None)
         return days
-
-    def _judge_licence(self, inst: dict[str, Any], on: date, fact: Fact) -> None:
-        licence_no, valid_to = inst["licence_no"], inst["licence_valid_to"]
-        positions = [inst["licence_position"], fact.position]
-        judged = self.signals.licence(licence_no, valid_to, on)
-        self._judge(inst, LICENCE, licence_no, judged, fact, positions)
-        expired = self.signals.expired(licence_no, valid_to, on)
-        self._judge(inst, EXPIRED, licence_no, expired, fact, list(positions))

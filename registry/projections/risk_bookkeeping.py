@@ -20,15 +20,7 @@ from sqlalchemy import Connection, Table, delete, select, tuple_
 from registry.domain.events import (
     ComplianceBreachDetected,
     ContractSigned,
-    ConversionCompleted,
     DayReviewed,
-    Deregistered,
-    FundSupervisionEstablished,
-    InstitutionRegistered,
-    LicenceIssued,
-    LicenceRenewed,
-    LicenceRevoked,
-    OperationsCeased,
     PrepaidLiabilitiesTransferred,
     RectificationOrdered,
     RectificationVerified,
@@ -36,6 +28,8 @@ from registry.domain.events import (
 )
 from registry.projections import refund_tracking as rt
 from registry.projections.base import BatchProjection, Fact, upsert
+from registry.projections.public_register import DECISIONS
+from registry.projections.register_day import RegisterDay
 from registry.projections.risk_signals import (
     COMPLAINTS,
     COVERAGE,
@@ -44,6 +38,7 @@ from registry.projections.risk_signals import (
     LICENCE,
     OVERDUE,
     RULE_OF,
+    UNSUPERVISED,
     Judgement,
     Signals,
     alert_id,
@@ -56,27 +51,20 @@ from registry.projections.risk_tables import (
     inflows,
     institutions,
     orders,
+    risk_day,
 )
 
 # Alerts that later facts can change; the others are written once and never read back.
-TRACKED = (COVERAGE, INFLOW_SPIKE, OVERDUE, LICENCE, EXPIRED, COMPLAINTS)
+TRACKED = (COVERAGE, INFLOW_SPIKE, OVERDUE, LICENCE, EXPIRED, COMPLAINTS, UNSUPERVISED)
 
-# The events that end an institution's licence, and the status they leave it in.
-LICENCE_ENDS: dict[type[DomainEvent], str] = {
-    LicenceRevoked: "revoked",
-    OperationsCeased: "ceased",
-    ConversionCompleted: "converted",
-    Deregistered: "deregistered",
-}
-# Events of an institution's own stream that the alerts follow.
+# The statuses in which an institution's licence has ended (it no longer expires).
+LICENCE_ENDED = ("revoked", "ceased", "converted", "deregistered")
+# Events of an institution's own stream that the alerts follow: every dated decision (what is
+# in force is folded from them by effective dates) and rectification.
 INSTITUTION_EVENTS: tuple[type[DomainEvent], ...] = (
-    InstitutionRegistered,
-    LicenceIssued,
-    LicenceRenewed,
-    FundSupervisionEstablished,
+    *DECISIONS,
     RectificationOrdered,
     RectificationVerified,
-    *LICENCE_ENDS,
 )
 # Events of a contract's stream: the ledger figures, and the breaches found on them.
 CONTRACT_EVENTS: tuple[type[DomainEvent], ...] = (*rt.CONTRACT_EVENTS, ComplianceBreachDetected)
@@ -107,6 +95,7 @@ class RiskBookkeeping(BatchProjection):
         inflows,
         complaints,
         clock,
+        risk_day,
     )
     signals: Signals
 
@@ -136,6 +125,8 @@ class RiskBookkeeping(BatchProjection):
         found = conn.execute(select(clock)).mappings().first()
         self.clock_day: date | None = found["reviewed_on"] if found else None
         self.clock_position: int | None = found["position"] if found else None
+        self.day = RegisterDay(risk_day)
+        self.day.load(conn)
 
         of_contracts, of_institutions = frozenset(CONTRACT_EVENTS), frozenset(INSTITUTION_EVENTS)
         contract_ids = {str(f.originator_id) for f in facts if type(f.event) in of_contracts}
@@ -182,6 +173,7 @@ class RiskBookkeeping(BatchProjection):
             select(institutions.c.institution_id).where(
                 institutions.c.licence_valid_to <= latest + self.signals.warning
             ),
+            select(institutions.c.institution_id).where(institutions.c.next_change_on <= latest),
             select(orders.c.institution_id).where(orders.c.deadline < latest),
             select(inflows.c.institution_id).distinct(),
             select(complaints.c.institution_id).distinct(),
@@ -312,4 +304,5 @@ class RiskBookkeeping(BatchProjection):
                 "position": self.clock_position,
             }
             upsert(conn, clock, [row])
+        self.day.flush(conn)
         upsert(conn, alerts, [self.alerts[k] for k in changed["alerts"]])

@@ -24,7 +24,18 @@ LICENCE = "licence_expiring"
 EXPIRED = "licence_expired"
 CLOSURE = "abnormal_closure"
 COMPLAINTS = "complaint_surge"
-SIGNALS = (COVERAGE, BREACH, INFLOW_SPIKE, OVERDUE, LICENCE, EXPIRED, CLOSURE, COMPLAINTS)
+UNSUPERVISED = "supervision_ended"
+SIGNALS = (
+    COVERAGE,
+    BREACH,
+    INFLOW_SPIKE,
+    OVERDUE,
+    LICENCE,
+    EXPIRED,
+    CLOSURE,
+    COMPLAINTS,
+    UNSUPERVISED,
+)
 
 # The risk rule of each signal; a breach alert names the breached rule instead.
 RULE_OF = {
@@ -35,6 +46,7 @@ RULE_OF = {
     EXPIRED: rules.LICENCE_EXPIRED.id,
     CLOSURE: rules.RISK_ABNORMAL_CLOSURE.id,
     COMPLAINTS: rules.RISK_COMPLAINT_SURGE.id,
+    UNSUPERVISED: rules.RISK_SUPERVISION_ENDED.id,
 }
 
 Judgement = tuple[str | None, dict[str, Any]]
@@ -77,21 +89,46 @@ class Signals:
         self.complaint_reach = risk.complaint_window_days + risk.complaint_trailing_days
         self.complaint_weeks = Fraction(risk.complaint_trailing_days, risk.complaint_window_days)
 
-    def coverage(self, escrow_fen: int, owed_fen: int, reserve_fen: int = 0) -> Judgement:
+    def coverage(
+        self,
+        escrow_fen: int,
+        owed_fen: int,
+        reserve_fen: int = 0,
+        custody_ended_on: str | None = None,
+    ) -> Judgement:
         """(Escrow balance + risk reserve) ÷ unconsumed liability: red below 0.8, yellow
-        below 1.0."""
+        below 1.0. Once the fund supervision has ended (``custody_ended_on``) and none is in
+        place again, the account's balance is no longer held for the families: nothing
+        covers."""
         level = None
-        held = escrow_fen + reserve_fen
+        held = 0 if custody_ended_on else escrow_fen + reserve_fen
         if owed_fen > 0:  # held / owed < n / d, in integers
             red, yellow = self.coverage_red, self.coverage_yellow
             if held * red.denominator < red.numerator * owed_fen:
                 level = "red"
             elif held * yellow.denominator < yellow.numerator * owed_fen:
                 level = "yellow"
-        metrics = {
+        metrics: dict[str, Any] = {
             "coverage_ratio": round(held / owed_fen, 4) if owed_fen else None,
             "escrow_balance_fen": escrow_fen,
             "reserve_fen": reserve_fen,
+            "unconsumed_fen": owed_fen,
+        }
+        if custody_ended_on:
+            metrics["custody_ended_on"] = custody_ended_on
+        return level, metrics
+
+    @staticmethod
+    def supervision_ended(
+        ended: dict[str, Any] | None, escrow_fen: int, owed_fen: int
+    ) -> Judgement:
+        """Unconsumed prepaid fees still owed while the fund supervision has ended and none is
+        in place again: red."""
+        level = "red" if ended is not None and owed_fen > 0 else None
+        metrics = {
+            "ended_on": ended["ended_on"] if ended else None,
+            "reason": ended["reason"] if ended else None,
+            "escrow_balance_fen": escrow_fen,
             "unconsumed_fen": owed_fen,
         }
         return level, metrics

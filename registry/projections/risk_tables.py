@@ -7,6 +7,7 @@ from sqlalchemy import JSON, BigInteger, Column, Date, DateTime, String, Table
 
 from registry.projections import refund_tracking as rt
 from registry.projections.base import metadata
+from registry.projections.register_day import day_table
 
 alerts = Table(
     "risk_alerts",
@@ -35,7 +36,7 @@ institutions = Table(
     metadata,
     Column("institution_id", String(36), primary_key=True),
     Column("district_code", String(6), nullable=False),
-    # registered, licensed, or what ended the licence (revoked, ceased, converted, deregistered)
+    # The status in force on the read model's day (``risk_day``), by effective dates.
     Column("licence_status", String(16), nullable=False),
     Column("licence_no", String(100)),
     # None once the licence has ended (revoked, ceased, converted, deregistered).
@@ -46,6 +47,12 @@ institutions = Table(
     Column("reserve_fen", BigInteger, nullable=False),
     Column("unconsumed_fen", BigInteger, nullable=False),
     Column("last_paid_on", Date),
+    # The end of its fund supervision while none is in place again: {ended_on, reason}.
+    Column("supervision_ended", JSON),
+    # Its dated decisions (``register_day.kept_decision``) and the next day they may change
+    # what is in force (a dated decision takes effect, a licence lapses).
+    Column("decisions", JSON, nullable=False),
+    Column("next_change_on", Date, index=True),
 )
 
 # The refund-tracking figures of every contract, and the version of its last ledger fact.
@@ -86,6 +93,9 @@ complaints = Table(
     Column("day", Date, primary_key=True),
     Column("cases", BigInteger, nullable=False),
 )
+
+# The day what is in force is judged on: the last day reviewed, or the last fact's if later.
+risk_day = day_table("risk_day")
 
 # The last day the registry reviewed (one row).
 clock = Table(

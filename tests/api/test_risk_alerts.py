@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 
 from registry.bootstrap import Services
 from registry.domain.principal import SYSTEM
-from tests.builders.bodies import ABNORMAL_CESSATION
+from tests.builders.bodies import ABNORMAL_CESSATION, PAYMENT
 from tests.builders.bureau import Bureau
 from tests.builders.codes import XUHUI_CODE
 
@@ -182,3 +182,21 @@ def test_alerts_page_newest_first_with_a_cursor(
 def test_a_forged_cursor_is_refused(client: TestClient, admin: Headers, refused: Any) -> None:
     refused(read(client, admin, cursor="bm90LWEtY3Vyc29y"), 422)
     refused(read(client, admin, level="orange"), 422)
+
+
+def test_a_regulator_reads_the_alerts_of_an_expired_licence_and_an_ended_supervision(
+    bureau: Bureau, ledger: Any, services: Services, client: TestClient, regulator_110108: Headers
+) -> None:
+    school = bureau.legitimate()
+    ledger.sign(school)
+    ledger.reported("payments", PAYMENT)
+    bureau.decide(school, "supervision/end", {"reason": "监管协议解除"})
+    reviewed = review(services, date(2027, 9, 1))  # the day after the licence's last day
+
+    found = items(client, regulator_110108, consistent_after=reviewed, status="open")
+
+    signals = {(a["signal"], a["level"]) for a in found}
+    assert {("supervision_ended", "red"), ("licence_expired", "red")} <= signals
+    ended_alert = next(a for a in found if a["signal"] == "supervision_ended")
+    assert ended_alert["rule"] == "risk.supervision_ended"
+    assert ended_alert["metrics"]["unconsumed_fen"] == PAYMENT["amount_fen"]

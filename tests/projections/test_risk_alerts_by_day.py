@@ -15,7 +15,12 @@ import pytest
 from registry.bootstrap import Services
 from registry.domain.clock import SHANGHAI, today
 from registry.domain.commands.contracts import RecordRefund
-from registry.domain.commands.institutions import CeaseOperations, RenewLicence, RevokeLicence
+from registry.domain.commands.institutions import (
+    CeaseOperations,
+    EndFundSupervision,
+    RenewLicence,
+    RevokeLicence,
+)
 from registry.domain.errors import Forbidden, RuleViolation
 from registry.domain.events import LicenceIssued
 from registry.domain.principal import SYSTEM, Principal
@@ -119,11 +124,13 @@ def test_a_renewal_beyond_the_window_resolves_the_licence_alert(desk: Desk) -> N
     assert len(desk.alerts("licence_expiring")) == 1
 
 
-def test_a_revoked_licence_no_longer_expires(desk: Desk) -> None:
+def test_a_licence_revoked_from_a_later_day_stops_expiring_on_that_day_not_before(
+    desk: Desk,
+) -> None:
     school = desk.legitimate()
     desk.review(date(2028, 1, 15))
 
-    revoked = desk.bureau(
+    desk.bureau(
         RevokeLicence(
             institution_id=school,
             decision_no="海教罚决字〔2028〕第003号",
@@ -133,10 +140,32 @@ def test_a_revoked_licence_no_longer_expires(desk: Desk) -> None:
         )
     )
 
+    assert desk.only("licence_expiring")["status"] == "open", "still licensed until February"
+    desk.review(date(2028, 1, 31))
+    assert desk.only("licence_expiring")["status"] == "open"
+    in_force = desk.review(date(2028, 2, 1))
     alert = desk.only("licence_expiring")
-    assert (alert["status"], alert["resolved_position"]) == ("resolved", revoked.position)
+    assert (alert["status"], alert["resolved_position"]) == ("resolved", in_force)
     desk.review(date(2028, 3, 2))
     assert len(desk.alerts("licence_expiring")) == 1
+
+
+def test_a_back_dated_revocation_ends_the_licence_alerts_at_once(desk: Desk) -> None:
+    school = desk.legitimate()
+    desk.review(date(2028, 1, 15))
+
+    revoked = desk.bureau(
+        RevokeLicence(
+            institution_id=school,
+            decision_no="海教罚决字〔2028〕第004号",
+            reason="擅自开展学科类培训，情节严重",
+            notice_served_on=date(2028, 1, 2),
+            effective_on=date(2028, 1, 10),
+        )
+    )
+
+    alert = desk.only("licence_expiring")
+    assert (alert["status"], alert["resolved_position"]) == ("resolved", revoked.position)
 
 
 # -- complaint surges ------------------------------------------------------------------------
@@ -213,10 +242,15 @@ def a_troubled_year(desk: Desk) -> None:
     desk.review(date(2028, 2, 5))
     desk.alerts()
     desk.bureau(
+        EndFundSupervision(institution_id=school, reason="监管协议解除", ended_on=date(2028, 2, 5))
+    )
+    desk.bureau(
         CeaseOperations(
             institution_id=school, kind="abnormal", ceased_on=date(2028, 2, 6), reason="负责人失联"
         )
     )
+    desk.alerts()
+    desk.review(date(2028, 2, 6))  # the closure takes effect
     desk.alerts()
 
 
