@@ -18,7 +18,15 @@ from registry.domain.rules import DEFAULT_RULE_PACK, Rule, RulePack
 
 Breach = tuple[Rule, str]
 
-NOT_COLLECTING = ("suspended", "converting", "converted", "revoked", "ceased", "deregistered")
+NOT_COLLECTING = (
+    "not_registered",
+    "suspended",
+    "converting",
+    "converted",
+    "revoked",
+    "ceased",
+    "deregistered",
+)
 
 
 def add_months(day: date, months: int) -> date:

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from registry.domain.enrolment import status_on
+from registry.domain.enrolment import in_force_on
 from registry.domain.errors import RuleViolation
 from registry.domain.standing import standing
 from tests.builders.codes import ARTS_SUCCESSOR_CODE
@@ -186,8 +186,8 @@ def test_an_abandoned_conversion_was_in_force_as_converting_until_its_abandonmen
 
     assert standing(inst.decisions, date(2022, 5, 30)).status == "converting"
     assert standing(inst.decisions, date(2022, 5, 31)).status == "licensed"
-    assert status_on(inst, date(2022, 5, 30)) == "converting"
-    assert status_on(inst, date(2022, 5, 31)) == "licensed"
+    assert in_force_on(inst, date(2022, 5, 30))["status"] == "converting"
+    assert in_force_on(inst, date(2022, 5, 31))["status"] == "licensed"
 
 
 def test_only_a_conversion_in_progress_is_abandoned_conversion_state(given) -> None:

@@ -8,7 +8,7 @@ from datetime import date
 
 from registry.domain import rules
 from registry.domain.contract import TrainingContract
-from registry.domain.enrolment import in_force_on, status_on
+from registry.domain.enrolment import in_force_on
 from registry.domain.institution import Institution
 from tests.builders.contracts import payment, shanghai, signing
 from tests.builders.given import Given
@@ -39,7 +39,7 @@ def test_enrolment_not_permitted_waits_for_the_effective_date_of_a_suspension(
 ) -> None:
     suspended = given.supervised(given.suspended())  # effective from 2025-05-06
 
-    assert status_on(suspended, date(2025, 5, 5)) == "licensed"
+    assert in_force_on(suspended, date(2025, 5, 5))["status"] == "licensed"
     assert flagged(signed_on(suspended, date(2025, 5, 5))) == []
 
 
@@ -113,3 +113,70 @@ def test_prepaid_institution_operating_judges_a_suspension_on_its_effective_date
 
     assert rules.PREPAID_INSTITUTION_OPERATING.id not in fee_on(suspended, date(2025, 5, 5))
     assert rules.PREPAID_INSTITUTION_OPERATING.id in fee_on(suspended, date(2025, 5, 16))
+
+
+# -- one fold of what was in force: annulled, lifted and ended decisions ----------------------
+
+
+def test_prepaid_institution_operating_flags_a_fee_paid_during_a_suspension_since_lifted(
+    given: Given,
+) -> None:
+    suspended = given.supervised(given.suspended())  # effective from 2025-05-06
+    suspended.lift_suspension(
+        decision_no="海教复招〔2025〕4号",
+        lifted_on=date(2025, 5, 20),
+        today=date(2025, 5, 20),
+        actor=given.actor,
+    )
+
+    assert rules.PREPAID_INSTITUTION_OPERATING.id in fee_on(suspended, date(2025, 5, 16))
+    assert rules.PREPAID_INSTITUTION_OPERATING.id not in fee_on(suspended, date(2025, 5, 21))
+
+
+def test_enrolment_not_permitted_leaves_out_an_annulled_suspension(given: Given) -> None:
+    suspended = given.supervised(given.suspended())  # effective from 2025-05-06
+    suspension = next(d for d in suspended.decisions if d.kind == "EnrolmentSuspended")
+    suspended.annul_decision(
+        version=suspension.version,
+        decision_no="海复决〔2025〕7号",
+        annulled_on=date(2025, 6, 1),
+        reason="行政复议撤销",
+        actor=given.actor,
+    )
+
+    assert flagged(signed_on(suspended, date(2025, 5, 16))) == []
+
+
+def test_prepaid_supervision_in_place_judges_the_supervision_in_force_on_the_payment_day(
+    given: Given,
+) -> None:
+    school = given.supervised(given.licensed())  # supervised from 2025-03-01
+    school.end_fund_supervision(ended_on=date(2026, 1, 10), reason="协议到期", actor=given.actor)
+
+    assert rules.PREPAID_SUPERVISION_IN_PLACE.id not in fee_on(school, date(2025, 12, 1))
+    assert rules.PREPAID_SUPERVISION_IN_PLACE.id in fee_on(school, date(2026, 2, 1))
+    assert rules.PREPAID_SUPERVISION_IN_PLACE.id in fee_on(school, date(2025, 2, 1))
+
+
+def test_licence_expired_flags_a_fee_paid_between_the_licence_end_and_a_later_renewal(
+    given: Given,
+) -> None:
+    school = given.supervised(given.licensed())  # valid to 2028-02-29
+    school.renew_licence(
+        valid_to=date(2031, 2, 28), renewed_on=date(2028, 3, 15), actor=given.actor
+    )
+
+    assert rules.LICENCE_EXPIRED.id in fee_on(school, date(2028, 3, 10))
+    assert rules.LICENCE_EXPIRED.id not in fee_on(school, date(2028, 3, 16))
+
+
+def test_enrolment_not_permitted_flags_a_contract_dated_before_the_institution_entered_the_register(
+    given: Given,
+) -> None:
+    school = given.supervised(given.licensed())
+    registered_on = date.fromisoformat(school.registered_on)
+
+    contract = signed_on(school, registered_on.replace(year=registered_on.year - 1))
+
+    assert flagged(contract) == [rules.ENROLMENT_NOT_PERMITTED.id]
+    assert "not yet in the register" in contract.breaches[0]["detail"]
