@@ -24,6 +24,8 @@ from registry.domain.commands.institutions import (
     IssueLicence,
     RegisterInstitution,
 )
+from registry.domain.dating import check_bounds
+from registry.domain.errors import RuleViolation
 from registry.domain.vocabulary import Category, Delivery, LegalForm, SupervisionMode
 
 REQUIRED = (
@@ -44,7 +46,11 @@ SUPERVISION = (
     "supervision_account_no",
     "supervision_agreement_no",
 )
-OPTIONAL = ("icp_number", "reserve_fen")
+# Effective dates: the day the institution entered the register it comes from (default: the
+# licence's first day if earlier than today, else today) and the day its fund supervision
+# started (default: today).
+DATED = ("registered_on", "established_on")
+OPTIONAL = ("icp_number", "reserve_fen", *DATED)
 COLUMNS = (*REQUIRED, *LICENCE, *SUPERVISION, *OPTIONAL)
 
 # The column titles of the registers the bureaus keep, as exported to Excel.
@@ -68,6 +74,8 @@ ALIASES = {
     "监管协议编号": "supervision_agreement_no",
     "ICP备案号": "icp_number",
     "风险保证金(分)": "reserve_fen",
+    "登记日期": "registered_on",
+    "监管起始日期": "established_on",
 }
 
 SUBJECT_SEPARATORS = re.compile(r"[;；、,，|]")
@@ -178,6 +186,21 @@ class _Row:
             self.problem(column, f"{value!r} is not a date (YYYY-MM-DD)")
             return date.min
 
+    def dated(self, column: str) -> date | None:
+        """An optional effective date: None when empty; within the bounds every decision's
+        date lies in (``decision.date_bounds``), else a problem."""
+        if not self.values.get(column):
+            return None
+        day = self.day(column)
+        if day == date.min:
+            return None
+        try:
+            check_bounds(day, today(), column)
+        except RuleViolation as e:
+            self.problem(column, f"rule {e.rule}: {e.detail}")
+            return None
+        return day
+
     def given(self, columns: tuple[str, ...], what: str) -> bool:
         """Whether the row gives ``what`` (all its columns) or not (none); half is a problem."""
         filled = [c for c in columns if self.values.get(c)]
@@ -217,6 +240,7 @@ def entry_of(
         legal_representative=row.text("legal_representative", 100),
         icp_number=values.get("icp_number") or None,
     )
+    registered_on, established_on = row.dated("registered_on"), row.dated("established_on")
     licence = supervision = None
     if row.given(LICENCE, "licence"):
         licence = IssueLicence(
@@ -238,15 +262,40 @@ def entry_of(
             account_no=row.text("supervision_account_no", 40),
             agreement_no=row.text("supervision_agreement_no", 100),
             reserve_fen=int(reserve) if reserve is not None else None,
+            established_on=established_on,
         )
         if licence is None:
             row.problem("licence_no", "fund supervision needs a licence in the same row")
+    elif established_on is not None:
+        row.problem("established_on", "is given, but the row gives no fund supervision")
+    _check_order(row, registered_on, licence, established_on)
     if row.problems:
         return row.problems
-    if licence is not None and licence.valid_from < today():
+    if registered_on is not None:
+        register = replace(register, registered_on=registered_on)
+    elif licence is not None and licence.valid_from < today():
         # The register it comes from knew the institution from its licence's first day.
         register = replace(register, registered_on=licence.valid_from)
     return ImportEntry(register, licence, supervision)
+
+
+def _check_order(
+    row: _Row, registered_on: date | None, licence: IssueLicence | None, established: date | None
+) -> None:
+    """Nothing of a row takes effect before its registration (``decision.date_order``)."""
+    if registered_on is None:
+        return
+    if licence is not None and date.min < licence.valid_from < registered_on:
+        row.problem(
+            "registered_on",
+            f"rule decision.date_order: {registered_on} is after the licence's first day "
+            f"{licence.valid_from}",
+        )
+    if established is not None and established < registered_on:
+        row.problem(
+            "established_on",
+            f"rule decision.date_order: {established} is before registered_on {registered_on}",
+        )
 
 
 def entries(

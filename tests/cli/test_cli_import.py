@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,9 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from registry.domain.clock import today
+from registry.domain.institution import Institution
 from registry.domain.uscc import check_character
+from tests.builders.principals import ADMIN
 from tests.cli.conftest import CommandLine
 
 HEADER = [
@@ -173,3 +176,56 @@ def test_a_file_without_the_needed_columns_is_refused_in_one_line(
     path = tmp_path / "wrong.csv"
     path.write_text("name,address\n思远,北京\n", encoding="utf-8")
     assert "lacks the columns credit_code" in cli.refused(cli("import", "institutions", str(path)))
+
+
+# -- effective dates: registered_on and established_on -----------------------------------------
+
+DATED_HEADER = [*HEADER, "registered_on", "established_on"]
+
+
+def dated_file(path: Path, rows: list[list[str]]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([DATED_HEADER, *rows])
+    return path
+
+
+def test_registered_on_and_established_on_columns_date_the_entry_and_the_supervision(
+    cli: CommandLine, tmp_path: Path
+) -> None:
+    path = dated_file(tmp_path / "dated.csv", [[*row(1), "2019-06-01", "2024-10-08"]])
+
+    result = cli("import", "institutions", str(path))
+
+    assert result.exit_code == 0, result.output
+    view = cli.services().registry.institution(ADMIN, Institution.create_id(code(1)))
+    assert view["registered_on"] == "2019-06-01"
+    assert view["supervision"]["established_on"] == "2024-10-08"
+    before = cli.services().registry.institution(
+        ADMIN, Institution.create_id(code(1)), as_of=date(2024, 10, 7)
+    )
+    assert (before["status"], before["supervision"]) == ("licensed", None)
+
+
+def test_registered_on_and_established_on_that_cannot_be_are_named_with_their_line(
+    cli: CommandLine, tmp_path: Path
+) -> None:
+    rows = [
+        [*row(1), "2019-13-01", ""],  # line 2: no such month
+        [*row(2), "1980-01-01", ""],  # line 3: before the earliest effective date
+        [*row(4), "2025-01-01", ""],  # line 4: after the licence's first day
+        [*row(5), "2019-06-01", "2018-01-01"],  # line 5: supervision before the registration
+        [*row(6), "", "2024-10-08"],  # line 6: a date for a supervision the row does not give
+        [*row(7), "2019-06-01", ""],  # line 7: good
+    ]
+    path = dated_file(tmp_path / "dated.csv", rows)
+
+    result = cli("import", "institutions", str(path))
+
+    assert result.exit_code == 1, result.output
+    assert "added 1" in result.stdout and "refused 5" in result.stdout
+    out = result.stdout
+    assert "line 2, column registered_on: '2019-13-01' is not a date" in out
+    assert "line 3, column registered_on: rule decision.date_bounds" in out
+    assert "line 4, column registered_on: rule decision.date_order" in out
+    assert "line 5, column established_on: rule decision.date_order" in out
+    assert "line 6, column established_on: is given, but the row gives no fund supervision" in out
