@@ -195,3 +195,8 @@ class Draws:
 
     def day_between(self, start: date, end: date) -> date:
         return start + timedelta(days=self.rng.randint(0, max(0, (end - start).days)))
+
+    def after_the_record(self, inst: Institution, start: date) -> date:
+        """``start``, or the last effective day on the record if later: a decision takes
+        effect after what it follows (``decision.date_order``)."""
+        return max(start, *(d.effective_on for d in inst.decisions))

@@ -36,7 +36,10 @@ from registry.demo.scale_identity import (
     credit_code,
     identity,
 )
+from registry.domain.clock import today
+from registry.domain.dating import check_bounds
 from registry.domain.institution import Institution
+from registry.domain.standing import EFFECTIVE_FIELD
 
 
 class Life(Draws):
@@ -275,7 +278,9 @@ class Life(Draws):
 
     def revoke(self, inst: Institution) -> None:
         rng = self.rng
-        served = self.day_between(date(2024, 6, 1), AS_OF - timedelta(days=40))
+        served = self.day_between(
+            self.after_the_record(inst, date(2024, 6, 1)), AS_OF - timedelta(days=40)
+        )
         effective = served + timedelta(days=rng.randint(15, 30))
         inst.revoke_licence(
             decision_no=self.decision_no("吊", served),
@@ -295,7 +300,9 @@ class Life(Draws):
 
     def cease(self, inst: Institution, abnormal: bool) -> None:
         rng = self.rng
-        on = self.day_between(date(2024, 1, 1), AS_OF - timedelta(days=30))
+        on = self.day_between(
+            self.after_the_record(inst, date(2024, 1, 1)), AS_OF - timedelta(days=30)
+        )
         inst.cease_operations(
             kind="abnormal" if abnormal else "voluntary",
             ceased_on=on,
@@ -316,7 +323,9 @@ class Life(Draws):
             reasons=[reason], decision_no=self.decision_no("黑", on), listed_on=on, actor=self.actor
         )
         if self.rng.random() < 0.15 and inst.status != "ceased":
-            later = on + timedelta(days=self.rng.randint(180, 400))
+            # Removed by the generator's day at the latest: never beyond the days ahead a
+            # decision may be dated (``decision.date_bounds``).
+            later = min(on + timedelta(days=self.rng.randint(180, 400)), AS_OF)
             inst.remove_from_blacklist(
                 decision_no=self.decision_no("移", later), removed_on=later, actor=self.actor
             )
@@ -375,8 +384,16 @@ class Life(Draws):
 
 
 def build(seed: int, n: int, contracts_per_institution: int) -> list[Aggregate]:
-    """Institution ``n`` of ``seed`` with everything new that belongs to it, ready to save."""
-    return Life(seed, n, contracts_per_institution).build()
+    """Institution ``n`` of ``seed`` with everything new that belongs to it, ready to save.
+
+    The generator writes through the aggregates, not ``Registry.execute``, so it checks here
+    what the command path checks there: every effective date within ``decision.date_bounds``
+    (judged on today)."""
+    built = Life(seed, n, contracts_per_institution).build()
+    for aggregate in built:
+        for d in aggregate.decisions if isinstance(aggregate, Institution) else ():
+            check_bounds(d.effective_on, today(), EFFECTIVE_FIELD[d.kind])
+    return built
 
 
 def pending_events(aggregates: list[Aggregate]) -> int:
