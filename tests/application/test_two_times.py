@@ -3,7 +3,9 @@
 For random decisions with random effective dates, recorded at random times (the event store
 stamps each event with the time it is recorded; here that clock is set per decision), the
 regulator view and the public register answer (as_of D, known_at T) exactly as a plain fold of
-the decisions recorded by T, in the order of their effective dates, says they should.
+the decisions recorded by T, in the order of their effective dates, says they should; the
+regulator's list and the risk alerts' reading of the institution show that fold on their day,
+before and after the registry reviews a day that may change it.
 """
 
 from __future__ import annotations
@@ -19,12 +21,16 @@ import pytest
 from eventsourcing.domain import CanCreateTimestamp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import select
 
 from registry.bootstrap import Services
 from registry.domain import commands
 from registry.domain.commands import institutions as cmd
 from registry.domain.errors import NotFound, RuleViolation
 from registry.domain.institution import Institution
+from registry.domain.principal import SYSTEM
+from registry.projections import regulator_list, risk_tables
+from registry.projections.regulator_list import listed
 from tests.builders.codes import credit_code
 from tests.builders.institutions import arts_school, bank_custody, licence
 from tests.builders.principals import HAIDIAN
@@ -192,6 +198,48 @@ def check(services: Services, inst: UUID, log: list[Recorded]) -> int:
     return compared
 
 
+def review_days(log: list[Recorded]) -> set[date]:
+    """The days a review may change what is in force: around each effective day and licence
+    end, and well after all of them."""
+    days = {LAST_DAY + timedelta(days=400)}
+    for r in log:
+        days |= {r.effective_on, r.effective_on + timedelta(days=1)}
+        if r.valid_to:
+            days |= {r.valid_to, r.valid_to + timedelta(days=1)}
+    return days
+
+
+def check_on_their_day(services: Services, inst: UUID, log: list[Recorded]) -> None:
+    """The regulator's list and the risk alerts' reading of the institution show the fold of
+    every decision on their day (the last day reviewed, or the last fact's day if later)."""
+    with services.engine.connect() as conn:
+        on = conn.execute(select(regulator_list.list_day.c.day)).scalar_one()
+        row = conn.execute(select(listed).where(listed.c.id == str(inst))).mappings().one()
+        risk_on = conn.execute(select(risk_tables.risk_day.c.day)).scalar_one()
+        risk_row = (
+            conn.execute(
+                select(risk_tables.institutions).where(
+                    risk_tables.institutions.c.institution_id == str(inst)
+                )
+            )
+            .mappings()
+            .one()
+        )
+    want = expected(log, on, END_OF_TIME)
+    if want is None:
+        assert (row["status"], row["legitimate"]) == ("registered", False), on
+    else:
+        assert (row["status"], row["legitimate"]) == (want.status, legitimate(want, on)), on
+        assert row["licence_valid_to"] == want.valid_to, on
+        assert (row["supervision_mode"] is not None) is want.supervised, on
+        assert row["blacklisted"] is want.blacklisted, on
+    assert risk_on == on
+    if want is not None:
+        ended = want.status == "revoked"
+        assert risk_row["licence_status"] == want.status, on
+        assert risk_row["licence_valid_to"] == (None if ended else want.valid_to), on
+
+
 # What may follow, by the status the record stands in (a step may still be refused: its date
 # may fall before what it follows, or the record may not allow it).
 NEXT = {
@@ -247,3 +295,10 @@ def test_the_answer_on_a_day_as_known_at_a_time_is_the_fold_of_what_was_recorded
     services.projector.run_once()
 
     assert check(services, inst_id, log) > 0
+    check_on_their_day(services, inst_id, log)
+    last = services.registry.last_reviewed_day()
+    reviewed = data.draw(st.sampled_from(sorted(review_days(log))), label="reviewed")
+    if last is None or reviewed > last:
+        services.registry.review_day(SYSTEM, reviewed)
+        services.projector.run_once()
+        check_on_their_day(services, inst_id, log)
