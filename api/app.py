@@ -18,6 +18,7 @@ from api.routes import (
     admin_keys,
     calendars,
     contracts,
+    feed_batches,
     health,
     institutions,
     integrity,
@@ -73,6 +74,7 @@ def create_app(
     app.include_router(admin_keys.router)
     app.include_router(institutions.router)
     app.include_router(contracts.router)
+    app.include_router(feed_batches.router)
     app.include_router(refund_cases.router)
     app.include_router(views.router)
     app.include_router(public.router)

@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from api.schemas import contracts as c
+from api.schemas import feed_batches as f
 from api.schemas import institutions as i
 from api.schemas import refund_cases as r
 from api.schemas.calendars import CalendarFileBody
@@ -189,6 +190,14 @@ OTHER_EXAMPLES: dict[type[BaseModel], dict[str, Any]] = {
                     {"kind": "summer", "start": "2026-07-04", "end": "2026-08-31"},
                 ],
             }
+        ],
+    },
+    f.FeedBatch: {
+        "batch_id": "icbc-hd-2025-03-08-0001",
+        "facts": [
+            {"kind": "payment", "contract_id": CONTRACT, **EXAMPLES[c.PaymentReport]},
+            {"kind": "consumption", "contract_id": CONTRACT, **EXAMPLES[c.ConsumptionReport]},
+            {"kind": "release", "contract_id": CONTRACT, **EXAMPLES[c.ReleaseReport]},
         ],
     },
 }

@@ -26,7 +26,7 @@ from sqlalchemy.exc import IntegrityError
 
 from registry.adapters.store import idempotency_records
 from registry.adapters.with_events import InsertTransaction
-from registry.domain.errors import InProgress, InvalidInput
+from registry.domain.errors import InProgress, InvalidInput, RegistryError
 
 TABLE = idempotency_records.name
 
@@ -104,15 +104,17 @@ class IdempotencyStore:
         key: str,
         fingerprint: str,
         command: Callable[[Claim], tuple[int, dict[str, Any]]],
+        reused: Callable[[], RegistryError] | None = None,
     ) -> StoredAnswer:
         """Run ``command`` once per (principal, key); replay its answer afterwards.
 
-        ``command`` gets the claim, whose ``answer`` rows it must commit with its events.
+        ``command`` gets the claim, whose ``answer`` rows it must commit with its events. The
+        key used before for another request raises ``reused()`` (default: ``InvalidInput``).
         """
         if not key or len(key) > 200:
             raise InvalidInput("Idempotency-Key must be 1 to 200 characters", "Idempotency-Key")
         claim = Claim(principal_id, key, secrets.token_hex(16))
-        stored = self._claim(claim, fingerprint)
+        stored = self._claim(claim, fingerprint, reused)
         if stored is not None:
             return stored
         where = self._where(claim)
@@ -144,7 +146,12 @@ class IdempotencyStore:
             idempotency_records.c.key == claim.key,
         )
 
-    def _claim(self, claim: Claim, fingerprint: str) -> StoredAnswer | None:
+    def _claim(
+        self,
+        claim: Claim,
+        fingerprint: str,
+        reused: Callable[[], RegistryError] | None = None,
+    ) -> StoredAnswer | None:
         """Hold the key for ``claim`` (``None``), or the answer already stored for it."""
         now = datetime.now(UTC)
         try:
@@ -165,8 +172,10 @@ class IdempotencyStore:
         with self.engine.connect() as conn:
             row = conn.execute(select(idempotency_records).where(where)).mappings().first()
         if row is None:  # the holder failed and let go in the meantime
-            return self._claim(claim, fingerprint)
+            return self._claim(claim, fingerprint, reused)
         if row["request_hash"] != fingerprint:
+            if reused is not None:
+                raise reused()
             raise InvalidInput(
                 "this Idempotency-Key was used for a different request", "Idempotency-Key"
             )

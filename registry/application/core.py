@@ -8,6 +8,10 @@ changed in one transaction, and answer a ``WriteResult`` with the log position.
 A caller may have the answer recorded with the events (``acknowledge``): the rows it returns
 for the ``WriteResult`` commit in the transaction that inserts the events, or not at all (the
 API's Idempotency-Key answers are written so).
+
+Commands on existing aggregates can also be judged together (``Batch``, ``Change.stage``): each
+takes the same path up to the save, on the aggregates as the commands before it left them, and
+the batch saves what they all changed in one transaction.
 """
 
 from __future__ import annotations
@@ -113,6 +117,8 @@ class Context:
     # What runs once the save has committed (reactions of the registry to this change).
     after_save: list[Callable[[], None]] = field(default_factory=list)
     authorised: bool = False
+    # The batch this command is judged in, if any: loads go through it, the save waits for it.
+    batch: Batch | None = None
 
     @property
     def actor(self) -> Actor:
@@ -124,6 +130,8 @@ class Context:
         self.authorised = True
 
     def load(self, cls: type[A], aggregate_id: UUID, what: str) -> A:
+        if self.batch is not None:
+            return self.batch.load(cls, aggregate_id, what)
         return self.store.load(cls, aggregate_id, what)
 
 
@@ -156,16 +164,40 @@ class Change(Generic[C, A]):
         expected_version: int | None,
         acknowledge: Acknowledge | None = None,
     ) -> WriteResult:
-        target: UUID = getattr(command, "target")  # noqa: B009 (every change command has one)
-        aggregate = self.store.load(self.aggregate, target, self.what)
         ctx = Context(principal, self.store, today())
+        aggregate = self._judge(ctx, command, expected_version)
+        return finish(self.store, ctx, aggregate, acknowledge)
+
+    def stage(self, principal: Principal, command: C, batch: Batch) -> Staged:
+        """Judge ``command`` in ``batch``, to be saved with the rest of the batch.
+
+        A refused command leaves the aggregate as it was (the domain checks every rule before
+        it records an event), so the batch's other commands proceed on it.
+        """
+        ctx = Context(principal, self.store, today(), batch=batch)
+        target: UUID = getattr(command, "target")  # noqa: B009 (every change command has one)
+        before = batch.pending(target)
+        try:
+            aggregate = self._judge(ctx, command, None)
+        except Exception:
+            if batch.pending(target) != before:
+                raise RuntimeError(
+                    f"{type(command).__name__} changed {self.what} {target} and then refused"
+                ) from None
+            raise
+        return batch.stage(ctx, aggregate, before)
+
+    def _judge(self, ctx: Context, command: C, expected_version: int | None) -> A:
+        """Load, authorise, check the version, run: everything up to the save."""
+        target: UUID = getattr(command, "target")  # noqa: B009 (every change command has one)
+        aggregate = ctx.load(self.aggregate, target, self.what)
         ctx.authorise(self.roles, getattr(aggregate, "district_code", None))
         if expected_version is not None and expected_version != aggregate.version:
             raise Conflict(
                 f"version {expected_version} is stale; the record is at version {aggregate.version}"
             )
         self.run(aggregate, command, ctx)
-        return finish(self.store, ctx, aggregate, acknowledge)
+        return aggregate
 
 
 @dataclass(frozen=True)
@@ -209,6 +241,8 @@ def finish(
     """Save the command's aggregates together, then run what waits on the commit."""
     if not ctx.authorised:  # every path authorises before it writes; never save unchecked
         raise Forbidden("the command was not authorised")
+    if ctx.batch is not None:
+        raise TypeError("a command judged in a batch is saved by the batch (Change.stage)")
     with_events = [] if acknowledge is None else [_Answer(head, ctx, acknowledge)]
     result = store.save_all(head, *ctx.also_save, with_events=with_events)
     for reaction in ctx.after_save:
@@ -227,3 +261,82 @@ class _Answer:
     def write(self, tx: InsertTransaction, positions: Sequence[int]) -> None:
         result = WriteResult(self.head.id, self.head.version, positions[-1], self.ctx.extra or None)
         self.acknowledge(result).write(tx, positions)
+
+
+@dataclass(frozen=True)
+class Staged:
+    """A command judged in a batch: the aggregate it changed and the events it will save."""
+
+    id: UUID
+    events: tuple[Any, ...]
+    extra: dict[str, Any] | None
+
+    @property
+    def version(self) -> int:
+        version: int = self.events[-1].originator_version
+        return version
+
+
+@dataclass
+class Batch:
+    """Commands judged one after another and saved together, in one transaction.
+
+    Each aggregate is loaded once; a command acts on it as the commands before it left it.
+    ``save`` inserts every staged event at once: the event store's version check refuses the
+    whole save if another writer changed one of the aggregates meanwhile (a 409, retried by
+    the caller from the start).
+    """
+
+    store: EventStore
+    loaded: dict[UUID, Aggregate] = field(default_factory=dict)
+    changed: dict[UUID, Aggregate] = field(default_factory=dict)
+    after_save: list[Callable[[], None]] = field(default_factory=list)
+
+    def load(self, cls: type[A], aggregate_id: UUID, what: str) -> A:
+        aggregate = self.loaded.get(aggregate_id)
+        if aggregate is None:
+            aggregate = self.loaded[aggregate_id] = self.store.load(cls, aggregate_id, what)
+        if not isinstance(aggregate, cls):
+            raise NotFound(f"no {what} {aggregate_id}")
+        return aggregate
+
+    def pending(self, aggregate_id: UUID) -> int:
+        """How many events the batch holds for the aggregate so far."""
+        aggregate = self.loaded.get(aggregate_id)
+        return 0 if aggregate is None else len(aggregate.pending_events)
+
+    def stage(self, ctx: Context, head: Aggregate, pending_before: int) -> Staged:
+        if not ctx.authorised:  # as ``finish``: never save unchecked
+            raise Forbidden("the command was not authorised")
+        for aggregate in (head, *ctx.also_save):
+            self.loaded.setdefault(aggregate.id, aggregate)
+            self.changed.setdefault(aggregate.id, aggregate)
+        self.after_save.extend(ctx.after_save)
+        events = tuple(head.pending_events[pending_before:])
+        return Staged(head.id, events, ctx.extra or None)
+
+    def save(self, with_events: Sequence[RowsWithEvents] = ()) -> dict[tuple[UUID, int], int]:
+        """Save every staged event in one transaction; the position of each event by its
+        aggregate and version (empty when nothing was staged)."""
+        aggregates = [a for a in self.changed.values() if a.pending_events]
+        if not aggregates:
+            return {}
+        try:
+            recordings = self.store.save(*aggregates, with_events=with_events)
+        except IntegrityError:
+            raise Conflict(
+                "records of this batch were changed by other requests at the same time; "
+                "send the batch again"
+            ) from None
+        for reaction in self.after_save:
+            reaction()
+        return {
+            (r.domain_event.originator_id, r.domain_event.originator_version): r.notification.id
+            for r in recordings
+        }
+
+    def order(self) -> list[tuple[UUID, int]]:
+        """The staged events in the order ``save`` inserts them."""
+        return [
+            (a.id, e.originator_version) for a in self.changed.values() for e in a.pending_events
+        ]

@@ -22,12 +22,13 @@ from registry.application.case_views import CaseFile, CaseFileSeal, CaseQueries
 from registry.application.clock import Clock
 from registry.application.contract_views import ContractQueries
 from registry.application.core import Acknowledge, EventStore, Handler
+from registry.application.feed_batches import AcknowledgeBatch, BatchResult, report_facts
 from registry.application.imports import ImportEntry, ImportOutcome, import_entries
 from registry.application.institution_views import InstitutionQueries
 from registry.application.reactions import ContractFreezer
 from registry.application.results import WriteResult
 from registry.application.rosters import contracts_of, open_contract_count
-from registry.domain.commands import Command
+from registry.domain.commands import Command, ContractCommand
 from registry.domain.commands.cases import RecordCaseFileExport
 from registry.domain.errors import InvalidInput
 from registry.domain.principal import Principal
@@ -94,6 +95,18 @@ class Registry:
         if handler is None:
             raise InvalidInput(f"{type(command).__name__} is not a command of the registry")
         return handler(principal, command, expected_version, acknowledge)
+
+    def report_facts(
+        self,
+        principal: Principal,
+        facts: Sequence[ContractCommand],
+        *,
+        acknowledge: AcknowledgeBatch | None = None,
+    ) -> BatchResult:
+        """A feed's batch (``feed_batches``): every fact judged by its own command's handler,
+        refused ones recording nothing, the rest saved in one transaction with the rows
+        ``acknowledge`` gives for the answer."""
+        return report_facts(self.store, self._handlers, principal, facts, acknowledge)
 
     def import_institutions(
         self, principal: Principal, entries: Sequence[ImportEntry], *, save: bool = True

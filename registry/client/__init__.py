@@ -27,7 +27,15 @@ from registry.client.errors import (
     TooManyRequests,
     Unauthenticated,
 )
-from registry.client.models import ApiKey, Event, Institution, InstitutionListItem, Written
+from registry.client.models import (
+    ApiKey,
+    Event,
+    FactResult,
+    FeedBatchResult,
+    Institution,
+    InstitutionListItem,
+    Written,
+)
 from registry.client.sync import RegistryClient
 from registry.client.transport import Unreachable
 
@@ -37,6 +45,8 @@ __all__ = [
     "AsyncRegistryClient",
     "Conflict",
     "Event",
+    "FactResult",
+    "FeedBatchResult",
     "Forbidden",
     "Institution",
     "InstitutionListItem",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from datetime import date, datetime
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -14,11 +14,12 @@ from registry.client.models import (
     Answer,
     ApiKey,
     Event,
+    FeedBatchResult,
     Institution,
     InstitutionListItem,
     Written,
 )
-from registry.client.routes import request_of
+from registry.client.routes import FEED_BATCHES, batch_of, request_of
 from registry.domain.commands import Command
 from registry.domain.commands import cases as k
 from registry.domain.commands import contracts as c
@@ -131,6 +132,13 @@ class AsyncRegistryClient:
             method, path, json=body, headers=transport.write_headers(idempotency_key, if_match)
         )
         return self.policy.written(response)
+
+    async def report_facts(self, batch_id: str, facts: Sequence[Command]) -> FeedBatchResult:
+        """Report up to 1,000 payments, lessons, releases and refunds as one batch
+        (``POST /v1/feed-batches``); sending the same ``batch_id`` and facts again is answered
+        from the first time and records nothing twice."""
+        response = await self.send("POST", FEED_BATCHES, json=batch_of(batch_id, facts))
+        return self.policy.batch(response)
 
     register_institution = _Write(i.RegisterInstitution)
     issue_licence = _Write(i.IssueLicence)

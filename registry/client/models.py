@@ -27,6 +27,31 @@ class Written(Answer):
     replayed: bool = False
 
 
+class FactResult(Answer):
+    """One fact of a batch: recorded (version, position, breaches flagged) or refused."""
+
+    index: int
+    kind: str
+    contract_id: str
+    status: str
+    version: int | None = None
+    position: int | None = None
+    breaches: list[str] = []
+    refusal: dict[str, Any] | None = None
+
+
+class FeedBatchResult(Answer):
+    """A batch's answer: a result per fact and the log position after the batch."""
+
+    batch_id: str
+    position: int
+    recorded: int
+    refused: int
+    results: list[FactResult]
+    # Set by the client: the answer is the first one for this batch id; nothing was recorded now.
+    replayed: bool = False
+
+
 class Institution(Answer):
     """The regulator's full view of one institution."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -87,3 +88,26 @@ def request_of(command: Command) -> tuple[str, str, dict[str, Any]]:
         if name not in in_path and value is not None
     }
     return method, path, body
+
+
+# The facts ``POST /v1/feed-batches`` takes, by the name the batch gives their kind.
+FACT_KINDS: dict[type[Command], str] = {
+    c.RecordPayment: "payment",
+    c.RecordConsumption: "consumption",
+    c.ReleaseEscrow: "release",
+    c.RecordRefund: "refund",
+}
+FEED_BATCHES = "/v1/feed-batches"
+
+
+def batch_of(batch_id: str, facts: Sequence[Command]) -> dict[str, Any]:
+    """The JSON body that reports ``facts`` as one batch."""
+    written = []
+    for fact in facts:
+        kind = FACT_KINDS.get(type(fact))
+        if kind is None:
+            raise TypeError(f"{type(fact).__name__} cannot be reported in a batch")
+        values = {f.name: getattr(fact, f.name) for f in dataclasses.fields(fact)}
+        body = {name: jsonable(value) for name, value in values.items() if value is not None}
+        written.append({"kind": kind, **body})
+    return {"batch_id": batch_id, "facts": written}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -14,11 +14,12 @@ from registry.client.models import (
     Answer,
     ApiKey,
     Event,
+    FeedBatchResult,
     Institution,
     InstitutionListItem,
     Written,
 )
-from registry.client.routes import request_of
+from registry.client.routes import FEED_BATCHES, batch_of, request_of
 from registry.domain.commands import Command
 from registry.domain.commands import cases as k
 from registry.domain.commands import contracts as c
@@ -145,6 +146,13 @@ class RegistryClient:
         return self.policy.written(response)
 
     # -- institutions ------------------------------------------------------------------------
+
+    def report_facts(self, batch_id: str, facts: Sequence[Command]) -> FeedBatchResult:
+        """Report up to 1,000 payments, lessons, releases and refunds as one batch
+        (``POST /v1/feed-batches``); sending the same ``batch_id`` and facts again is answered
+        from the first time and records nothing twice."""
+        response = self.send("POST", FEED_BATCHES, json=batch_of(batch_id, facts))
+        return self.policy.batch(response)
 
     register_institution = _Write(i.RegisterInstitution)
     issue_licence = _Write(i.IssueLicence)

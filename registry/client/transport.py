@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 
 from registry.client.errors import ApiError, ServerError, from_problem
-from registry.client.models import Written
+from registry.client.models import FeedBatchResult, Written
 
 RETRIED_STATUSES = frozenset({429, 503})
 MAX_WAIT = 30.0
@@ -63,6 +63,13 @@ class Policy:
         if self.last_position is None or written.position > self.last_position:
             self.last_position = written.position
         return written
+
+    def batch(self, response: httpx.Response) -> FeedBatchResult:
+        result = FeedBatchResult.model_validate(answer(response))
+        result.replayed = response.headers.get("idempotency-replayed") == "true"
+        if self.last_position is None or result.position > self.last_position:
+            self.last_position = result.position
+        return result
 
 
 def headers(api_key: str | None) -> dict[str, str]:

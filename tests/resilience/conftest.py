@@ -24,8 +24,9 @@ from registry.settings import Settings
 
 REPO = Path(__file__).resolve().parents[2]
 
-# The server. With STALL set, the first write to save stalls there ("before" the events are
-# inserted, or "after" they and the answer committed) and says so, until it is killed.
+# The server. With STALL set, the first write (or feed batch) to save stalls there ("before"
+# the events are inserted, or "after" they and the answer committed) and says so, until it is
+# killed.
 SERVER = textwrap.dedent(
     """
     import os, sys, time
@@ -48,6 +49,18 @@ SERVER = textwrap.dedent(
             return result
 
         core.EventStore.save_all = stalling
+        batch_save = core.Batch.save
+
+        def stalling_batch(self, *args, **kwargs):
+            if stall == "before":
+                print("stalled", flush=True)
+                time.sleep(600)
+            result = batch_save(self, *args, **kwargs)
+            print("stalled", flush=True)
+            time.sleep(600)
+            return result
+
+        core.Batch.save = stalling_batch
     app = create_app(Settings())
     uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")
     """

@@ -1,0 +1,24 @@
+"""The batch feed: banks and teaching platforms report up to 1,000 contract facts at once."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from api.deps import PrincipalDep, ServicesDep
+from api.feed_batches import PATH, report_batch
+from api.schemas.feed_batches import FeedBatch, FeedBatchAnswer
+
+router = APIRouter(prefix=PATH, tags=["training contracts"])
+
+
+@router.post("", response_model=FeedBatchAnswer, status_code=200)
+def report_feed_batch(
+    body: FeedBatch, request: Request, services: ServicesDep, principal: PrincipalDep
+) -> JSONResponse:
+    """Report a batch of payments, lessons, releases and refunds: each judged as its single
+    report, a refused fact recording nothing; once per ``batch_id``."""
+    metrics = getattr(request.app.state, "metrics", None)
+    answer = report_batch(services, principal, body, metrics)
+    headers = {"Idempotency-Replayed": "true"} if answer.replayed else {}
+    return JSONResponse(answer.body, status_code=answer.status_code, headers=headers)
