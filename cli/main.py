@@ -14,7 +14,17 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from cli import calendars, casefile, contracts, imports, institutions, integrity, keys, projections
+from cli import (
+    calendars,
+    casefile,
+    contracts,
+    feed,
+    imports,
+    institutions,
+    integrity,
+    keys,
+    projections,
+)
 from cli.common import CliError, load_settings, open_services
 from registry.domain.errors import RegistryError, RuleViolation
 
@@ -50,6 +60,7 @@ app.add_typer(contracts.app, name="contracts")
 app.add_typer(projections.app, name="projections")
 app.add_typer(imports.app, name="import")
 app.add_typer(calendars.app, name="calendar")
+app.add_typer(feed.app, name="feed")
 app.add_typer(integrity.chain_app, name="chain")
 app.add_typer(integrity.key_app, name="signing-key")
 app.command("checkpoint")(integrity.checkpoint)

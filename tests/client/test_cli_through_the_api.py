@@ -7,6 +7,9 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from cli.main import app
+from tests.builders.commands import legitimate, paid_contract
+from tests.builders.principals import HAIDIAN_BANK
+from tests.cli.test_cli_feed_load import lessons_file
 from tests.cli.test_cli_import import code, register_file, row
 from tests.client.conftest import Server
 
@@ -133,3 +136,19 @@ def test_a_contract_and_a_court_case_file_are_read_through_the_api(
     assert status == 0, out + err
     assert "manifest sha256" in out
     assert "index.pdf" in zipfile.ZipFile(archive).namelist()
+
+
+def test_a_file_of_facts_is_sent_through_the_batch_feed_with_the_feeds_key(
+    server: Server, tmp_path: Path
+) -> None:
+    registry = server.services.registry
+    contract = paid_contract(registry, legitimate(registry))
+    key = server.key("feed", ["110108"], "中国工商银行北京海淀支行资金监管接口")
+    path = lessons_file(tmp_path / "lessons.jsonl", [contract], 3)
+
+    first = run(server, key, "feed", "load", str(path), "--batch", "2")
+    again = run(server, key, "feed", "load", str(path), "--batch", "2")
+
+    assert first[0] == 0 and "recorded 3, refused 0, bad lines 0" in first[1], first
+    assert again[0] == 0 and "(3 already sent before)" in again[1], again
+    assert registry.contract(HAIDIAN_BANK, contract)["consumed_lessons"] == 3
