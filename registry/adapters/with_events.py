@@ -38,6 +38,13 @@ class InsertTransaction:
 
     def query(self, statement: str, params: Sequence[Any] = ()) -> list[Any]:
         """Run one statement that returns rows (``SELECT``, ``... RETURNING``); its rows."""
+        if self.dialect == "postgresql":
+            # A cursor of its own, on the same connection and transaction: after a long
+            # ``executemany`` (the chain rows of a large batch) psycopg's fetch on the insert's
+            # cursor may still see the last INSERT's result instead of this statement's.
+            with self.cursor.connection.cursor() as cursor:
+                cursor.execute(statement.replace("?", "%s"), tuple(params))
+                return list(cursor.fetchall())
         self.execute(statement, params)
         return list(self.cursor.fetchall())
 

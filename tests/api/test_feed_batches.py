@@ -200,3 +200,20 @@ def test_a_fact_about_an_unknown_contract_is_refused_not_found(
     missing, paid = results(answer)
     assert (missing["status"], missing["refusal"]["status"]) == ("refused", 404)
     assert paid["status"] == "recorded"
+
+
+def test_a_full_batch_of_a_thousand_facts_is_recorded_and_answered_fact_by_fact(
+    ledger: Ledger, bureau: Bureau, client: TestClient, feed_110108: Headers
+) -> None:
+    institution_id = bureau.legitimate()
+    contracts = [ledger.sign(institution_id)["id"] for _ in range(20)]
+    one_lesson = {**TWENTY_LESSONS, "lessons": 1}
+    facts = [fact("consumption", c, one_lesson) for c in contracts for _ in range(50)]
+
+    body = answered(send(client, feed_110108, facts))
+
+    assert (body["recorded"], body["refused"]) == (1000, 0)
+    assert body["position"] == ledger.head()
+    assert len({r["position"] for r in body["results"]}) == 1000
+    ledger.id = contracts[-1]
+    assert ledger.read(feed_110108)["consumed_lessons"] == 50
