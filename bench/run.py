@@ -39,6 +39,7 @@ from urllib.parse import urlsplit
 
 import psycopg
 
+from bench import feed_batches
 from bench.data import machine, prepare, search_urls
 from bench.loadgen import LoadResult, Request, run_load, summary
 from bench.servers import Server, baseline_command, registry_command, serve
@@ -281,9 +282,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--only",
         nargs="+",
-        choices=("read", "write", "rebuild"),
-        default=["read", "write", "rebuild"],
+        choices=("read", "write", "feed", "rebuild"),
+        default=["read", "write", "feed", "rebuild"],
     )
+    parser.add_argument("--feed-clients", type=int, nargs="+", default=[4])
+    parser.add_argument("--feed-contracts", type=int, default=2_000)
     parser.add_argument("--fresh", action="store_true", help="drop the data and load it again")
     parser.add_argument(
         "--quick",
@@ -350,6 +353,11 @@ def main(argv: list[str] | None = None) -> None:
             print(line(w[f"registry_{clients}"], w[f"baseline_{clients}"]), flush=True)
             print(line(w[f"split_{clients}"], w[f"baseline_{clients}"]), flush=True)
         print(f"  API peak RSS under write load: {w['api_peak_rss_mib']:.0f} MiB", flush=True)
+    if "feed" in args.only:
+        f = feed_batches.feed_path(env, settings, data["writable"], args, LOGS)
+        figures["feed"] = f
+        for text in feed_batches.lines(f, args.feed_clients):
+            print(text, flush=True)
     if "rebuild" in args.only:
         b = rebuild(env, args.rebuild_runs)
         figures["rebuild"] = b
