@@ -12,7 +12,7 @@ from typing import Any
 
 from api.errors import STATUS_OF
 from api.schemas.feed_batches import FeedBatch
-from registry.adapters.idempotency import Claim, StoredAnswer, request_fingerprint
+from registry.adapters.idempotency import AnswerRow, Claim, StoredAnswer, request_fingerprint
 from registry.application.feed_batches import BatchResult, FactOutcome
 from registry.bootstrap import Services
 from registry.domain.errors import Conflict, RegistryError, RuleViolation
@@ -28,15 +28,18 @@ def report_batch(
     facts = batch.commands()
 
     def run(claim: Claim) -> tuple[int, dict[str, Any]]:
-        result = services.registry.report_facts(
-            principal,
-            facts,
-            acknowledge=lambda result: claim.answer(200, answer_of(batch, result)),
-        )
+        stored: list[tuple[BatchResult, dict[str, Any]]] = []  # the answers written
+
+        def acknowledge(result: BatchResult) -> AnswerRow:
+            stored.append((result, answer_of(batch, result)))
+            return claim.answer(200, stored[-1][1])
+
+        result = services.registry.report_facts(principal, facts, acknowledge=acknowledge)
         if metrics is not None:
             for fact, outcome in zip(facts, result.outcomes, strict=True):
                 metrics.command(type(fact).__name__, outcome.refusal)
-        return 200, answer_of(batch, result)
+        body = next((b for r, b in stored if r is result), None)
+        return 200, body if body is not None else answer_of(batch, result)
 
     fingerprint = request_fingerprint("POST", PATH, batch.model_dump(mode="json"))
     return services.idempotency.run(

@@ -22,9 +22,10 @@ from registry.adapters.checkpoints import Checkpoints
 from registry.adapters.eventlog import EventLog, LoggedEvent
 from registry.application.cases import CASE_ROLES
 from registry.application.contract_views import GUARDIAN_READERS, contract_figures
-from registry.application.core import EventStore, Handler
+from registry.application.core import Handler
 from registry.application.institution_views import institution_view
 from registry.application.results import WriteResult
+from registry.application.store import EventStore
 from registry.casefile.builder import build_case_file
 from registry.domain import rules
 from registry.domain.clock import SHANGHAI

@@ -13,7 +13,8 @@ from datetime import datetime, time
 from fractions import Fraction
 from typing import Any, TypeVar
 
-from registry.application.core import Change, Context, Create, EventStore, Handler
+from registry.application.core import Change, Context, Create, Handler
+from registry.application.store import EventStore
 from registry.domain import rules
 from registry.domain.clock import SHANGHAI
 from registry.domain.commands import CaseCommand

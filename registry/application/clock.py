@@ -6,8 +6,8 @@ from datetime import date, timedelta
 
 from eventsourcing.persistence import IntegrityError
 
-from registry.application.core import EventStore
 from registry.application.results import WriteResult
+from registry.application.store import EventStore
 from registry.domain.clock_stream import CLOCK_ID, RegistryClock
 from registry.domain.errors import Conflict
 from registry.domain.principal import Principal

@@ -12,7 +12,7 @@ from uuid import UUID
 
 from registry.adapters.eventlog import EventLog, LoggedEvent
 from registry.application.contracts import CONTRACT_ROLES
-from registry.application.core import EventStore
+from registry.application.store import EventStore
 from registry.domain.contract import TrainingContract
 from registry.domain.errors import InvalidInput
 from registry.domain.principal import Principal

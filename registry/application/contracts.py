@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from registry.application.core import Change, Context, Create, EventStore, Handler
+from registry.application.core import Change, Context, Create, Handler
 from registry.application.rosters import roster
+from registry.application.store import EventStore
 from registry.domain import rules
 from registry.domain.calendar import SchoolCalendar
 from registry.domain.clock import SHANGHAI

@@ -5,6 +5,12 @@ load the aggregate it acts on, authorise the principal for the aggregate's distr
 version the caller last saw (``If-Match``), run the aggregate's command, save everything it
 changed in one transaction, and answer a ``WriteResult`` with the log position.
 
+The aggregate a command changes is first this process's cached copy, read without asking the
+database (no replay, no round trip). Another process may have written it since: the save's
+version check then refuses the copy, and a refusal may have been judged on it, so in both cases
+the command is judged once more on the aggregate as stored. What a command only reads (the
+institution a payment is judged against) is always brought up to date from the database.
+
 A caller may have the answer recorded with the events (``acknowledge``): the rows it returns
 for the ``WriteResult`` commit in the transaction that inserts the events, or not at all (the
 API's Idempotency-Key answers are written so).
@@ -19,18 +25,18 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, ClassVar, Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.domain import Aggregate, DomainEvent
-from eventsourcing.persistence import IntegrityError, Notification, StoredEvent
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError
 
 from registry.adapters.with_events import InsertTransaction, RowsWithEvents
 from registry.application.results import WriteResult
+from registry.application.store import EventStore
 from registry.domain.clock import today
 from registry.domain.commands import Command
-from registry.domain.errors import Conflict, Forbidden, NotFound
+from registry.domain.errors import Conflict, Forbidden, NotFound, RegistryError
 from registry.domain.principal import Principal
 from registry.domain.vocabulary import Actor
 
@@ -42,65 +48,6 @@ Roles = tuple[str, ...]
 
 # Given what a write will answer, the rows that record that answer with its events.
 Acknowledge = Callable[[WriteResult], RowsWithEvents]
-
-
-class EventStore(Application[UUID]):
-    """The ``eventsourcing`` application: event store, repository and notification log."""
-
-    # The library's name for the application; it also names the PostgreSQL event table
-    # (``registry_events``), so it stays what it was when the first log was written.
-    name = "Registry"
-    env: ClassVar[dict[str, str]] = {"AGGREGATE_CACHE_MAXSIZE": "5000"}
-
-    def load(self, cls: type[A], aggregate_id: UUID, what: str) -> A:
-        """The aggregate, or ``NotFound`` naming ``what`` was looked for."""
-        try:
-            aggregate: object = self.repository.get(aggregate_id)
-        except AggregateNotFoundError:
-            raise NotFound(f"no {what} {aggregate_id}") from None
-        if not isinstance(aggregate, cls):
-            raise NotFound(f"no {what} {aggregate_id}")
-        return aggregate
-
-    def find(self, cls: type[A], aggregate_id: UUID) -> A | None:
-        """The aggregate if it exists (and is a ``cls``), else ``None``."""
-        try:
-            aggregate: object = self.repository.get(aggregate_id)
-        except AggregateNotFoundError:
-            return None
-        return aggregate if isinstance(aggregate, cls) else None
-
-    # -- the notification log, as followers read it (``LogReader``) ----------------------------
-
-    def head(self) -> int:
-        """The last position of the notification log (0 when it is empty)."""
-        return self.recorder.max_notification_id() or 0
-
-    def read(
-        self, start: int, limit: int, topics: Sequence[str] = (), stop: int | None = None
-    ) -> Sequence[Notification]:
-        return self.recorder.select_notifications(
-            start=start, limit=limit, stop=stop, topics=topics
-        )
-
-    def decode(self, notification: StoredEvent) -> DomainEvent:
-        event = self.mapper.to_domain_event(notification)
-        if not isinstance(event, DomainEvent):
-            raise TypeError(f"position holds no domain event: {notification.topic}")
-        return event
-
-    def save_all(
-        self, head: Aggregate, *others: Aggregate, with_events: Sequence[RowsWithEvents] = ()
-    ) -> WriteResult:
-        """Save atomically, ``with_events`` rows in the same transaction; a concurrent writer
-        that got there first makes this a 409."""
-        try:
-            recordings = self.save(head, *others, with_events=with_events)
-        except IntegrityError:
-            raise Conflict(
-                "the record was changed by another request at the same time; read it and retry"
-            ) from None
-        return WriteResult(head.id, head.version, recordings[-1].notification.id)
 
 
 @dataclass
@@ -129,10 +76,10 @@ class Context:
         self.principal.require(roles, district_code)
         self.authorised = True
 
-    def load(self, cls: type[A], aggregate_id: UUID, what: str) -> A:
+    def load(self, cls: type[A], aggregate_id: UUID, what: str, *, cached: bool = False) -> A:
         if self.batch is not None:
-            return self.batch.load(cls, aggregate_id, what)
-        return self.store.load(cls, aggregate_id, what)
+            return self.batch.load(cls, aggregate_id, what, cached=cached)
+        return self.store.load(cls, aggregate_id, what, cached=cached)
 
 
 class Handler(Protocol[C_contra]):
@@ -164,9 +111,20 @@ class Change(Generic[C, A]):
         expected_version: int | None,
         acknowledge: Acknowledge | None = None,
     ) -> WriteResult:
-        ctx = Context(principal, self.store, today())
-        aggregate = self._judge(ctx, command, expected_version)
-        return finish(self.store, ctx, aggregate, acknowledge)
+        # First on this process's cached copy, with no read of the database: if that copy was
+        # behind, the save's version check refuses it, and a refusal may have been judged on
+        # old state, so either way the command is judged again on the aggregate as stored.
+        for cached in (True, False):
+            ctx = Context(principal, self.store, today())
+            try:
+                aggregate = self._judge(ctx, command, expected_version, cached=cached)
+                result = save(self.store, ctx, aggregate, acknowledge)
+            except RegistryError:
+                if cached:
+                    continue
+                raise
+            return react(ctx, result)
+        raise AssertionError("unreachable: the judgement on the stored aggregate returns or raises")
 
     def stage(self, principal: Principal, command: C, batch: Batch) -> Staged:
         """Judge ``command`` in ``batch``, to be saved with the rest of the batch.
@@ -178,7 +136,7 @@ class Change(Generic[C, A]):
         target: UUID = getattr(command, "target")  # noqa: B009 (every change command has one)
         before = batch.pending(target)
         try:
-            aggregate = self._judge(ctx, command, None)
+            aggregate = self._judge(ctx, command, None, cached=batch.cached)
         except Exception:
             if batch.pending(target) != before:
                 raise RuntimeError(
@@ -187,10 +145,12 @@ class Change(Generic[C, A]):
             raise
         return batch.stage(ctx, aggregate, before)
 
-    def _judge(self, ctx: Context, command: C, expected_version: int | None) -> A:
+    def _judge(
+        self, ctx: Context, command: C, expected_version: int | None, cached: bool = False
+    ) -> A:
         """Load, authorise, check the version, run: everything up to the save."""
         target: UUID = getattr(command, "target")  # noqa: B009 (every change command has one)
-        aggregate = ctx.load(self.aggregate, target, self.what)
+        aggregate = ctx.load(self.aggregate, target, self.what, cached=cached)
         ctx.authorise(self.roles, getattr(aggregate, "district_code", None))
         if expected_version is not None and expected_version != aggregate.version:
             raise Conflict(
@@ -239,12 +199,23 @@ def finish(
     store: EventStore, ctx: Context, head: Aggregate, acknowledge: Acknowledge | None = None
 ) -> WriteResult:
     """Save the command's aggregates together, then run what waits on the commit."""
+    return react(ctx, save(store, ctx, head, acknowledge))
+
+
+def save(
+    store: EventStore, ctx: Context, head: Aggregate, acknowledge: Acknowledge | None = None
+) -> WriteResult:
+    """Save the command's aggregates together (nothing else has happened yet)."""
     if not ctx.authorised:  # every path authorises before it writes; never save unchecked
         raise Forbidden("the command was not authorised")
     if ctx.batch is not None:
         raise TypeError("a command judged in a batch is saved by the batch (Change.stage)")
     with_events = [] if acknowledge is None else [_Answer(head, ctx, acknowledge)]
-    result = store.save_all(head, *ctx.also_save, with_events=with_events)
+    return store.save_all(head, *ctx.also_save, with_events=with_events)
+
+
+def react(ctx: Context, result: WriteResult) -> WriteResult:
+    """Run what waits on the commit; the answer."""
     for reaction in ctx.after_save:
         reaction()
     return WriteResult(result.id, result.version, result.position, ctx.extra or None)
@@ -288,14 +259,18 @@ class Batch:
     """
 
     store: EventStore
+    # Judge on this process's cached copies of the aggregates the commands act on (see
+    # ``EventStore.load``): a batch judged so is judged again if anything was refused.
+    cached: bool = False
     loaded: dict[UUID, Aggregate] = field(default_factory=dict)
     changed: dict[UUID, Aggregate] = field(default_factory=dict)
     after_save: list[Callable[[], None]] = field(default_factory=list)
 
-    def load(self, cls: type[A], aggregate_id: UUID, what: str) -> A:
+    def load(self, cls: type[A], aggregate_id: UUID, what: str, *, cached: bool = False) -> A:
         aggregate = self.loaded.get(aggregate_id)
         if aggregate is None:
-            aggregate = self.loaded[aggregate_id] = self.store.load(cls, aggregate_id, what)
+            aggregate = self.store.load(cls, aggregate_id, what, cached=cached)
+            self.loaded[aggregate_id] = aggregate
         if not isinstance(aggregate, cls):
             raise NotFound(f"no {what} {aggregate_id}")
         return aggregate
@@ -328,6 +303,7 @@ class Batch:
                 "records of this batch were changed by other requests at the same time; "
                 "send the batch again"
             ) from None
+        self.store.remember(*aggregates)
         for reaction in self.after_save:
             reaction()
         return {

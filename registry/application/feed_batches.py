@@ -17,7 +17,8 @@ from typing import Any, Literal
 from uuid import UUID
 
 from registry.adapters.with_events import InsertTransaction, RowsWithEvents
-from registry.application.core import Batch, Change, EventStore, Handler, Staged
+from registry.application.core import Batch, Change, Handler, Staged
+from registry.application.store import EventStore
 from registry.domain.commands import ContractCommand
 from registry.domain.commands import contracts as cmd
 from registry.domain.contract import TrainingContract
@@ -92,11 +93,15 @@ def report_facts(
             raise InvalidInput(f"{type(fact).__name__} cannot be reported in a batch", "facts")
         changes.append(handler)
     for attempt in range(1, ATTEMPTS + 1):
-        batch = Batch(store)
+        # First on the contracts as this process last saw them (no read of the database);
+        # a refusal may have been judged on a copy that was behind, so then judge them again.
+        batch = Batch(store, cached=attempt == 1)
         judged = [
             _judge(change, principal, fact, batch)
             for change, fact in zip(changes, facts, strict=True)
         ]
+        if batch.cached and any(isinstance(j, RegistryError) for j in judged):
+            continue
         answer = None
         if acknowledge is not None:
             answer = _Answer(facts, batch.order(), judged, acknowledge)
@@ -106,6 +111,8 @@ def report_facts(
             if attempt == ATTEMPTS:
                 raise
             continue
+        if answer is not None and answer.result is not None:
+            return answer.result  # as acknowledged in the insert transaction
         return _result(facts, judged, positions, store.head() if not positions else None)
     raise AssertionError("unreachable: the last attempt returns or raises")
 
@@ -150,7 +157,7 @@ def _result(
     return BatchResult(tuple(outcomes), last or 0)
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Answer:
     """The batch's answer, written in the insert transaction once its positions are known."""
 
@@ -158,8 +165,10 @@ class _Answer:
     order: Sequence[tuple[UUID, int]]
     judged: Sequence[_Judged]
     acknowledge: AcknowledgeBatch
+    result: BatchResult | None = None
 
     def write(self, tx: InsertTransaction, positions: Sequence[int]) -> None:
         at = dict(zip(self.order, positions, strict=True))
         result = _result(self.facts, self.judged, at, None)
         self.acknowledge(result).write(tx, positions)
+        self.result = result

@@ -19,8 +19,8 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from registry.application.core import EventStore
 from registry.application.institutions import new_institution
+from registry.application.store import EventStore
 from registry.domain import rules
 from registry.domain.clock import today
 from registry.domain.commands.institutions import (

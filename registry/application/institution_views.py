@@ -11,8 +11,8 @@ from uuid import UUID
 from eventsourcing.domain import DomainEvent
 
 from registry.adapters.eventlog import EventLog, LoggedEvent
-from registry.application.core import EventStore
 from registry.application.institutions import REGULATORS
+from registry.application.store import EventStore
 from registry.domain.clock import SHANGHAI, today
 from registry.domain.errors import NotFound
 from registry.domain.institution import Institution

@@ -12,7 +12,8 @@ from datetime import date
 from typing import Any, TypeVar
 from uuid import UUID, uuid4
 
-from registry.application.core import Change, Context, Create, EventStore, Handler
+from registry.application.core import Change, Context, Create, Handler
+from registry.application.store import EventStore
 from registry.domain.commands import InstitutionCommand
 from registry.domain.commands import institutions as cmd
 from registry.domain.dating import check_command_dates

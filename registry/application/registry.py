@@ -21,13 +21,14 @@ from registry.application.calendars import CalendarLoad, Calendars
 from registry.application.case_views import CaseFile, CaseFileSeal, CaseQueries
 from registry.application.clock import Clock
 from registry.application.contract_views import ContractQueries
-from registry.application.core import Acknowledge, EventStore, Handler
+from registry.application.core import Acknowledge, Handler
 from registry.application.feed_batches import AcknowledgeBatch, BatchResult, report_facts
 from registry.application.imports import ImportEntry, ImportOutcome, import_entries
 from registry.application.institution_views import InstitutionQueries
 from registry.application.reactions import ContractFreezer
 from registry.application.results import WriteResult
 from registry.application.rosters import contracts_of, open_contract_count
+from registry.application.store import EventStore
 from registry.domain.commands import Command, ContractCommand
 from registry.domain.commands.cases import RecordCaseFileExport
 from registry.domain.errors import InvalidInput

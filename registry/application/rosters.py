@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from registry.application.core import EventStore
+from registry.application.store import EventStore
 from registry.domain.contract import TrainingContract
 from registry.domain.roster import ContractRoster
 

@@ -1,0 +1,112 @@
+"""The event store: the ``eventsourcing`` application under the registry's command path.
+
+It loads aggregates (from this process's cache, or the database), saves them with the rows
+that commit with their events, and reads the notification log for those that follow it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from copy import deepcopy
+from typing import ClassVar, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate, DomainEvent
+from eventsourcing.persistence import IntegrityError, Notification, StoredEvent
+
+from registry.adapters.with_events import RowsWithEvents
+from registry.application.results import WriteResult
+from registry.domain.errors import Conflict, NotFound
+
+A = TypeVar("A", bound=Aggregate)
+
+
+class EventStore(Application[UUID]):
+    """The ``eventsourcing`` application: event store, repository and notification log."""
+
+    # The library's name for the application; it also names the PostgreSQL event table
+    # (``registry_events``), so it stays what it was when the first log was written.
+    name = "Registry"
+    env: ClassVar[dict[str, str]] = {"AGGREGATE_CACHE_MAXSIZE": "5000"}
+
+    def load(self, cls: type[A], aggregate_id: UUID, what: str, *, cached: bool = False) -> A:
+        """The aggregate, or ``NotFound`` naming ``what`` was looked for.
+
+        ``cached``: a copy of the aggregate as this process last saved or read it, without
+        asking the database, which may be behind what another process wrote since. Only for
+        an aggregate about to be saved: the save's version check refuses a stale copy
+        (``IntegrityError``), and the caller judges the command again on a fresh one.
+        """
+        aggregate: object = self._cached(aggregate_id) if cached else None
+        if aggregate is None:
+            try:
+                aggregate = self.repository.get(aggregate_id)
+            except AggregateNotFoundError:
+                raise NotFound(f"no {what} {aggregate_id}") from None
+        if not isinstance(aggregate, cls):
+            raise NotFound(f"no {what} {aggregate_id}")
+        return aggregate
+
+    def _cached(self, aggregate_id: UUID) -> object:
+        cache = self.repository.cache
+        try:
+            found = None if cache is None else cache.get(aggregate_id)
+        except KeyError:
+            return None
+        return None if found is None else deepcopy(found)
+
+    def remember(self, *aggregates: Aggregate) -> None:
+        """Keep just-saved aggregates as the cache's copies (the library, fast-forwarding its
+        cache from the database instead, does not), unless a later version is there."""
+        cache = self.repository.cache
+        if cache is None:
+            return
+        for aggregate in aggregates:
+            try:
+                current = cache.get(aggregate.id)
+            except KeyError:
+                current = None
+            if current is None or current.version < aggregate.version:
+                cache.put(aggregate.id, aggregate)
+
+    def find(self, cls: type[A], aggregate_id: UUID) -> A | None:
+        """The aggregate if it exists (and is a ``cls``), else ``None``."""
+        try:
+            aggregate: object = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return None
+        return aggregate if isinstance(aggregate, cls) else None
+
+    # -- the notification log, as followers read it (``LogReader``) ----------------------------
+
+    def head(self) -> int:
+        """The last position of the notification log (0 when it is empty)."""
+        return self.recorder.max_notification_id() or 0
+
+    def read(
+        self, start: int, limit: int, topics: Sequence[str] = (), stop: int | None = None
+    ) -> Sequence[Notification]:
+        return self.recorder.select_notifications(
+            start=start, limit=limit, stop=stop, topics=topics
+        )
+
+    def decode(self, notification: StoredEvent) -> DomainEvent:
+        event = self.mapper.to_domain_event(notification)
+        if not isinstance(event, DomainEvent):
+            raise TypeError(f"position holds no domain event: {notification.topic}")
+        return event
+
+    def save_all(
+        self, head: Aggregate, *others: Aggregate, with_events: Sequence[RowsWithEvents] = ()
+    ) -> WriteResult:
+        """Save atomically, ``with_events`` rows in the same transaction; a concurrent writer
+        that got there first makes this a 409."""
+        try:
+            recordings = self.save(head, *others, with_events=with_events)
+        except IntegrityError:
+            raise Conflict(
+                "the record was changed by another request at the same time; read it and retry"
+            ) from None
+        self.remember(head, *others)
+        return WriteResult(head.id, head.version, recordings[-1].notification.id)
