@@ -33,7 +33,7 @@ from eventsourcing.persistence import IntegrityError
 
 from registry.adapters.with_events import InsertTransaction, RowsWithEvents
 from registry.application.results import WriteResult
-from registry.application.store import EventStore
+from registry.application.store import EventStore as EventStore  # re-exported
 from registry.domain.clock import today
 from registry.domain.commands import Command
 from registry.domain.errors import Conflict, Forbidden, NotFound, RegistryError
