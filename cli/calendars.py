@@ -32,10 +32,10 @@ def load(
     with open_services() as services:
         outcome = services.registry.load_calendar(OPERATOR, document)
     if not outcome.changed:
-        typer.echo(f"Nothing changed: all {outcome.unchanged} entries are recorded already.")
+        typer.echo(f"Nothing changed: {_entries(outcome.unchanged)} recorded already.")
         return
     typer.echo(
-        f"Recorded {len(outcome.changed)} entries at position {outcome.position} "
+        f"Recorded {_entries(len(outcome.changed))} at position {outcome.position} "
         f"({outcome.unchanged} unchanged):"
     )
     for key in outcome.changed:
@@ -59,6 +59,10 @@ def show(
         typer.echo(_vacations(found["vacations"]))
     if not found["holidays"] and not found["vacations"]:
         typer.echo("No calendar recorded for that province and year.")
+
+
+def _entries(count: int) -> str:
+    return "1 entry" if count == 1 else f"{count} entries"
 
 
 def _span(start: str, end: str) -> str:
@@ -97,7 +101,7 @@ def _vacations(entries: list[dict[str, Any]]) -> str:
     defaults = [e for e in entries if e["provenance"] == "default"]
     notes = [f"  {provenance}: {source}" for provenance, source in sources]
     if defaults:
-        notes.append(f"  default ({len(defaults)} entries): {defaults[0]['source']}")
+        notes.append(f"  default ({_entries(len(defaults))}): {defaults[0]['source']}")
     return (
         "School vacations\n"
         + table(["code", "province", "year", "provenance", "periods"], rows)

@@ -9,6 +9,7 @@ calendar: lessons are judged against what it holds when they are reported.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -98,6 +99,23 @@ class Calendars:
         if calendars is None:  # cannot happen once recorded; said plainly if it does
             raise NotFound("no school calendars are recorded")
         return calendars.calendar_for(province_of(district_code))
+
+    def lookup(self) -> Callable[[str], SchoolCalendar]:
+        """Each district's calendar as recorded now, for judging many lessons at once (the
+        scale generator): read once, one calendar per province."""
+        self.ensure_recorded()
+        calendars = self._recorded()
+        by_province: dict[str, SchoolCalendar] = {}
+
+        def of(district_code: str) -> SchoolCalendar:
+            province = province_of(district_code)
+            if province not in by_province:
+                by_province[province] = (
+                    calendars.calendar_for(province) if calendars else SchoolCalendar()
+                )
+            return by_province[province]
+
+        return of
 
     def entries(self, province: str | None = None, year: int | None = None) -> dict[str, Any]:
         """The recorded holidays (of ``year``) and vacations (of ``province`` and ``year``)."""

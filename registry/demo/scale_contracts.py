@@ -8,11 +8,13 @@ the supervised account, a lesson ending after 20:30), as real feeds would report
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
 from eventsourcing.domain import Aggregate
 
 from registry.demo.scale_identity import AS_OF, Draws
+from registry.domain.calendar import SchoolCalendar
 from registry.domain.clock import SHANGHAI
 from registry.domain.contract import TrainingContract
 from registry.domain.contract_checks import add_months
@@ -20,15 +22,21 @@ from registry.domain.institution import Institution
 from registry.domain.roster import ContractRoster
 from registry.domain.vocabulary import Actor
 
+# The calendar a district's lessons are judged by (``Calendars.lookup``).
+CalendarOf = Callable[[str], SchoolCalendar]
+
 
 class Families:
     """Families signing up with one institution: contracts, fees, lessons, releases, refunds."""
 
-    def __init__(self, draws: Draws, pupils: str, mean: int, actor: Actor) -> None:
+    def __init__(
+        self, draws: Draws, pupils: str, mean: int, actor: Actor, school_calendar: CalendarOf
+    ) -> None:
         self.draws, self.rng = draws, draws.rng
         self.pupils = pupils  # how the pupils' references begin: S{seed}-{n}
         self.mean = mean
         self.actor = actor
+        self.school_calendar = school_calendar
 
     def sign_up(self, inst: Institution, since: date) -> list[Aggregate]:
         """The institution's contracts and its roster; about ``mean`` of them."""
@@ -104,6 +112,7 @@ class Families:
                 ends_at=when + length,
                 delivery="offline" if offline else "online",
                 actor=actor,
+                school_calendar=self.school_calendar(inst.district_code),
             )
         if sessions and rng.random() < 0.5:
             contract.release_escrow(amount_fen=int(contract.consumed_value_fen), actor=actor)

@@ -20,6 +20,7 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
 from registry.application.registry import Registry
+from registry.demo.scale_contracts import CalendarOf
 from registry.demo.scale_identity import identity
 from registry.demo.scale_lives import build, pending_events
 
@@ -85,6 +86,7 @@ def load(
     once this run has written that many events.
     """
     report = LoadReport()
+    school_calendar = registry.calendars.lookup()
     report.first = first_missing(registry, seed, institutions)
     if progress and report.first > 1:
         progress(report.first - 1)
@@ -92,7 +94,7 @@ def load(
     pending = 0
     for n in range(report.first, institutions + 1):
         started = time.perf_counter()
-        group = build(seed, n, contracts_per_institution)
+        group = build(seed, n, contracts_per_institution, school_calendar)
         report.build_s += time.perf_counter() - started
         batch.append((n, group))
         pending += pending_events(group)
@@ -101,7 +103,9 @@ def load(
             full = True
         if not full:
             continue
-        report.events += _save(registry, seed, contracts_per_institution, batch, report)
+        report.events += _save(
+            registry, seed, contracts_per_institution, batch, report, school_calendar
+        )
         report.added += len(batch)
         report.batches += 1
         if progress:
@@ -121,6 +125,7 @@ def _save(
     contracts: int,
     batch: list[tuple[int, list[Aggregate]]],
     report: LoadReport,
+    school_calendar: CalendarOf,
 ) -> int:
     """Save a batch in one transaction; answers the events written.
 
@@ -134,7 +139,7 @@ def _save(
     except IntegrityError:
         # ``save`` took the pending events: draw the missing institutions again.
         missing = [n for n, _ in batch if not exists(registry, seed, n)]
-        again = [a for n in missing for a in build(seed, n, contracts)]
+        again = [a for n in missing for a in build(seed, n, contracts, school_calendar)]
         written = len(registry.store.save(*again)) if again else 0
     report.save_s += time.perf_counter() - started
     return written

@@ -38,9 +38,9 @@ def test_loading_a_calendar_file_reports_what_changed_and_again_that_nothing_did
     second = cli("calendar", "load", file)
 
     assert first.exit_code == 0, first.output
-    assert "Recorded 1 entries" in first.stdout and "vacations 44/2026" in first.stdout
+    assert "Recorded 1 entry at position" in first.stdout and "vacations 44/2026" in first.stdout
     assert second.exit_code == 0, second.output
-    assert "Nothing changed: all 1 entries are recorded already." in second.stdout
+    assert "Nothing changed: 1 entry recorded already." in second.stdout
 
 
 def test_showing_a_province_lists_its_holidays_and_vacations_with_their_provenance(
