@@ -12,7 +12,8 @@ computed while the positions were P is the answer for as long as they are still 
 - ``?consistent_after=N`` is served from the cache only when every projection has applied N;
   otherwise the request takes the ordinary path, which waits for the projector.
 
-Only 200 answers of JSON routes are kept (the CSV and JSON Lines downloads stream past it),
+Only 200 answers of JSON routes are kept (the CSV and JSON Lines downloads stream past it, and
+the school calendars, read from the log, go past it),
 at most ``max_entries`` of them and ``max_bytes`` in all, least recently used first out.
 """
 
@@ -35,6 +36,9 @@ Send = Callable[[Message], Any]
 
 PREFIX = "/v1/public/"
 STREAMED = (".csv", ".jsonl")
+# Public answers read from the log itself, not from the read models: the positions do not
+# say when they change, so they are never cached.
+FROM_THE_LOG = ("/v1/public/calendars/",)
 
 
 class PositionReader:
@@ -107,6 +111,7 @@ class PublicCache:
             or scope.get("method") != "GET"
             or not path.startswith(PREFIX)
             or path.endswith(STREAMED)
+            or path.startswith(FROM_THE_LOG)
         ):
             await self.app(scope, receive, send)
             return

@@ -150,3 +150,16 @@ def test_a_calendar_not_recorded_is_not_found_and_an_unknown_province_is_refused
 ) -> None:
     refused(client.get("/v1/public/calendars/44/2026"), 404)
     assert refused(client.get("/v1/public/calendars/99/2026"), 422)["rule"] == ("calendar.province")
+
+
+def test_a_provinces_calendar_is_read_from_the_log_so_a_loaded_file_shows_at_once(
+    no_projector: TestClient, admin: Headers
+) -> None:
+    no_projector.post("/v1/admin/calendars", json=repository_calendar(), headers=admin)
+    before = no_projector.get("/v1/public/calendars/44/2026").json()["vacations"]
+
+    no_projector.post("/v1/admin/calendars", json=GUANGDONG_SUMMER, headers=admin)
+    after = no_projector.get("/v1/public/calendars/44/2026").json()["vacations"]
+
+    assert before["provenance"] == "default"
+    assert after["provenance"] == "published"
