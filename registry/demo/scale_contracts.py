@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from eventsourcing.domain import Aggregate
 
 from registry.demo.scale_identity import AS_OF, Draws
-from registry.domain.calendar import SchoolCalendar
+from registry.domain.calendar import DEFAULT_CALENDAR, SchoolCalendar
 from registry.domain.clock import SHANGHAI
 from registry.domain.contract import TrainingContract
 from registry.domain.contract_checks import add_months
@@ -30,13 +30,19 @@ class Families:
     """Families signing up with one institution: contracts, fees, lessons, releases, refunds."""
 
     def __init__(
-        self, draws: Draws, pupils: str, mean: int, actor: Actor, school_calendar: CalendarOf
+        self,
+        draws: Draws,
+        pupils: str,
+        mean: int,
+        actor: Actor,
+        school_calendar: CalendarOf | None = None,
     ) -> None:
         self.draws, self.rng = draws, draws.rng
         self.pupils = pupils  # how the pupils' references begin: S{seed}-{n}
         self.mean = mean
         self.actor = actor
-        self.school_calendar = school_calendar
+        # Without the recorded calendars, lessons are judged on weekends alone.
+        self.school_calendar = school_calendar or (lambda _district: DEFAULT_CALENDAR)
 
     def sign_up(self, inst: Institution, since: date) -> list[Aggregate]:
         """The institution's contracts and its roster; about ``mean`` of them."""

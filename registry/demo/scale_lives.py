@@ -36,7 +36,6 @@ from registry.demo.scale_identity import (
     credit_code,
     identity,
 )
-from registry.domain.calendar import DEFAULT_CALENDAR, SchoolCalendar
 from registry.domain.clock import today
 from registry.domain.dating import check_bounds
 from registry.domain.institution import Institution
@@ -46,16 +45,12 @@ from registry.domain.standing import EFFECTIVE_FIELD
 class Life(Draws):
     """Draws one institution's life and writes it through its aggregates' commands."""
 
-    def __init__(
-        self, seed: int, n: int, contracts: int, school_calendar: CalendarOf | None = None
-    ) -> None:
+    def __init__(self, seed: int, n: int, contracts: int, calendar: CalendarOf | None) -> None:
         super().__init__(random.Random(f"scale:{seed}:{n}:life"))
         self.seed, self.n = seed, n
         self.who = identity(seed, n)
         self.actor = GENERATOR.as_actor()
-        self.families = Families(
-            self, f"S{seed}-{n}", contracts, self.actor, school_calendar or _weekends_only
-        )
+        self.families = Families(self, f"S{seed}-{n}", contracts, self.actor, calendar)
 
     def decision_no(self, kind: str, on: date) -> str:
         p = self.who.place
@@ -391,21 +386,14 @@ class Life(Draws):
 def build(
     seed: int, n: int, contracts_per_institution: int, school_calendar: CalendarOf | None = None
 ) -> list[Aggregate]:
-    """Institution ``n`` of ``seed`` with everything new that belongs to it, ready to save;
-    lessons judged by ``school_calendar`` (a district's recorded calendar).
-
-    The generator writes through the aggregates, not ``Registry.execute``, so it checks here
-    what the command path checks there: every effective date within ``decision.date_bounds``
-    (judged on today)."""
+    """Institution ``n`` of ``seed`` and everything new of it, ready to save, its lessons judged
+    by ``school_calendar``. The generator writes through the aggregates, not ``execute``, so it
+    checks here every effective date within ``decision.date_bounds`` (on today), as there."""
     built = Life(seed, n, contracts_per_institution, school_calendar).build()
     for aggregate in built:
         for d in aggregate.decisions if isinstance(aggregate, Institution) else ():
             check_bounds(d.effective_on, today(), EFFECTIVE_FIELD[d.kind])
     return built
-
-
-def _weekends_only(district_code: str) -> SchoolCalendar:
-    return DEFAULT_CALENDAR
 
 
 def pending_events(aggregates: list[Aggregate]) -> int:
