@@ -1,30 +1,57 @@
-"""One rebuild of every read model, in a process of its own: prints seconds, events and peak RSS.
+"""One rebuild in a process of its own: prints seconds, events and peak RSS as one JSON line.
 
-    REGISTRY_DATABASE_URL=... REGISTRY_DATABASE_SCHEMA=... python -m bench.rebuild
+    REGISTRY_DATABASE_URL=... REGISTRY_DATABASE_SCHEMA=... python -m bench.rebuild [--only NAME]
+    REGISTRY_DATABASE_URL=... REGISTRY_DATABASE_SCHEMA=... python -m bench.rebuild --scan
 
-``bench/run.py`` runs it as a subprocess, so the peak RSS is the projector's alone.
+Without options it rebuilds every read model; ``--only NAME`` rebuilds one read model with a
+projector of that read model alone (as ``registry project --only NAME`` runs it), so several
+such processes rebuild in parallel; ``--scan`` reads and decodes the log through the library
+instead (the baseline, ``bench/log_scan.py``). ``bench/run.py`` and ``bench/rebuild_scan.py``
+run it as a subprocess, so the peak RSS is that process's alone. ``started`` and ``ended`` are
+wall-clock times, so that parallel runs can be timed from the first start to the last end.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import resource
 import time
 
+from bench.log_scan import scan
 from registry.bootstrap import build_services
 from registry.settings import Settings
 
 
 def main() -> None:
-    services = build_services(Settings())
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--only", help="one read model, by its projector of its own")
+    parser.add_argument("--scan", action="store_true", help="read and decode the log only")
+    args = parser.parse_args()
+    services = build_services(Settings(), only=[args.only] if args.only else None)
     try:
-        started = time.perf_counter()
-        events = services.projector.rebuild()
-        seconds = time.perf_counter() - started
+        started, t0 = time.time(), time.perf_counter()
+        if args.scan:
+            store = services.registry.store
+            events = scan(store.recorder, store.mapper)
+        else:
+            events = services.projector.rebuild()
+        seconds = time.perf_counter() - t0
+        ended = time.time()
     finally:
         services.close()
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"events": events, "seconds": seconds, "peak_rss_mib": peak_mib}))
+    print(
+        json.dumps(
+            {
+                "events": events,
+                "seconds": seconds,
+                "peak_rss_mib": peak_mib,
+                "started": started,
+                "ended": ended,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

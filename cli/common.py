@@ -58,11 +58,14 @@ def redacted(url: str) -> str:
 
 
 @contextmanager
-def open_services(settings: Settings | None = None) -> Iterator[Services]:
-    """The registry's services on the configured database, closed when the command ends."""
+def open_services(
+    settings: Settings | None = None, only: Sequence[str] | None = None
+) -> Iterator[Services]:
+    """The registry's services on the configured database, closed when the command ends;
+    ``only``: the read models its projector keeps (all by default)."""
     settings = settings or load_settings()
     try:
-        services = build_services(settings)
+        services = build_services(settings, only=only)
     except (DatabaseUnavailable, EventStoreUnavailable) as e:
         reason = str(getattr(e, "orig", None) or e).strip().splitlines()[0]
         raise CliError(f"cannot open {redacted(settings.database_url)}: {reason}") from None

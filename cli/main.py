@@ -100,23 +100,39 @@ def serve(
 
 
 @app.command()
-def project() -> None:
+def project(
+    only: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--only",
+            help="Keep only this read model (repeat for several); its position is its own, so "
+            "processes keeping different read models run side by side. The day's review, the "
+            "contract freezer and checkpoints stay with a process run without --only.",
+        ),
+    ] = None,
+) -> None:
     """The projector alone: keeps the read models up to date until stopped (SIGTERM, Ctrl-C)."""
     import logging
 
+    from registry.bootstrap import all_projections
     from registry.runner import ProjectorRunner
 
     settings = load_settings()
     logging.basicConfig(level=settings.log_level)
-    with open_services(settings) as services:
-        runner = ProjectorRunner(services)
+    known = sorted(p.name for p in all_projections())
+    unknown = sorted(set(only or ()) - set(known))
+    if unknown:
+        raise CliError(f"no projection {', '.join(unknown)}; there are {', '.join(known)}")
+    with open_services(settings, only=only or None) as services:
+        runner = ProjectorRunner(services, reactions=not only)
 
         def stop(signum: int, _frame: Any) -> None:
             runner.stop()
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
-        typer.echo(f"projecting {len(services.projector.projections)} read models; stop with ^C")
+        names = ", ".join(sorted(services.projector.projections))
+        typer.echo(f"projecting {names}; stop with ^C")
         runner.run()
     typer.echo("projector stopped")
 

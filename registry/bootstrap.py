@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
@@ -41,15 +42,20 @@ class Services:
         self.engine.dispose()
 
 
-def build_services(settings: Settings) -> Services:
-    """Open the database (creating tables on first use) and wire the application."""
+def build_services(settings: Settings, only: Sequence[str] | None = None) -> Services:
+    """Open the database (creating tables on first use) and wire the application.
+
+    ``only`` names the read models this process's projector keeps (``registry project
+    --only``); by default it keeps them all. Each read model has its own position, so
+    processes keeping different read models run side by side.
+    """
     engine = create_db_engine(settings)
     if settings.backend == "postgresql" and settings.database_schema != "public":
         with engine.begin() as conn:
             conn.exec_driver_sql(f'CREATE SCHEMA IF NOT EXISTS "{settings.database_schema}"')
     create_tables(engine)
     registry = Registry(settings, engine)
-    projector = Projector(registry.store, engine, all_projections())
+    projector = Projector(registry.store, engine, chosen_projections(only))
     projector.setup()
     return Services(
         settings=settings,
@@ -74,6 +80,20 @@ def all_projections() -> list[Projection]:
         RiskAlerts(),
         RegulatorList(),
     ]
+
+
+def chosen_projections(only: Sequence[str] | None) -> list[Projection]:
+    """The read models named in ``only`` (all when ``None``); an unknown name is a ValueError."""
+    every = all_projections()
+    if only is None:
+        return every
+    known = {p.name for p in every}
+    unknown = sorted(set(only) - known)
+    if unknown:
+        raise ValueError(
+            f"no projection {', '.join(map(repr, unknown))}; there are {', '.join(sorted(known))}"
+        )
+    return [p for p in every if p.name in only]
 
 
 def read_engine(engine: Engine) -> Engine:

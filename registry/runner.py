@@ -10,6 +10,10 @@ Once a day it records the day in the registry's clock (``DayReviewed``): time-ba
 signals (rectification overdue, licence expiring) are judged against that recorded day, so a
 replay of the log raises them again on the same days.
 
+A runner may keep only some read models (``registry project --only``), each with its own
+position, so that several processes apply the log side by side; such a runner leaves the day's
+review, the reactions and the checkpoints to the one that keeps them all.
+
 It also signs a checkpoint of the hash chain when one is due: every 10,000 events, and every
 10 minutes while events arrive (``adapters/checkpoints.py``).
 """
@@ -36,9 +40,12 @@ MAX_BACKOFF = 5.0
 
 
 class ProjectorRunner:
-    def __init__(self, services: Services, poll: float = 0.1) -> None:
+    def __init__(self, services: Services, poll: float = 0.1, reactions: bool = True) -> None:
         self.services = services
         self.poll = poll
+        # Without reactions (``registry project --only``) it only applies events to its read
+        # models: the day's review, the contract freezer and checkpoints run elsewhere.
+        self.reactions = reactions
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.error: BaseException | None = None
@@ -66,10 +73,12 @@ class ProjectorRunner:
         try:
             while not self._stop.is_set():
                 try:
-                    self.review_today()
+                    if self.reactions:
+                        self.review_today()
                     applied = self.services.projector.run_once()
-                    self.services.registry.contract_freezer.run_once()
-                    self.services.checkpoints.sign_if_due()
+                    if self.reactions:
+                        self.services.registry.contract_freezer.run_once()
+                        self.services.checkpoints.sign_if_due()
                 except ConcurrentProjector:  # another process applied that batch: go on
                     continue
                 except Exception as e:
