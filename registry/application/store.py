@@ -13,8 +13,9 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate, DomainEvent
-from eventsourcing.persistence import IntegrityError, Notification, StoredEvent
+from eventsourcing.persistence import IntegrityError, Notification, StoredEvent, Transcoder
 
+from registry.adapters.transcoder import FastJSONTranscoder
 from registry.adapters.with_events import RowsWithEvents
 from registry.application.results import WriteResult
 from registry.domain.errors import Conflict, NotFound
@@ -29,6 +30,12 @@ class EventStore(Application[UUID]):
     # (``registry_events``), so it stays what it was when the first log was written.
     name = "Registry"
     env: ClassVar[dict[str, str]] = {"AGGREGATE_CACHE_MAXSIZE": "5000"}
+
+    def construct_transcoder(self) -> Transcoder:
+        """The library's JSON transcoder and transcodings, decoding with ``orjson``."""
+        transcoder = FastJSONTranscoder()
+        self.register_transcodings(transcoder)
+        return transcoder
 
     def load(self, cls: type[A], aggregate_id: UUID, what: str, *, cached: bool = False) -> A:
         """The aggregate, or ``NotFound`` naming ``what`` was looked for.

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, ClassVar, NoReturn
+from typing import Any, ClassVar, NamedTuple, NoReturn
 from uuid import UUID
 
 from eventsourcing.domain import DomainEvent
-from sqlalchemy import BigInteger, Column, Connection, Executable, MetaData, String, Table
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import BigInteger, Column, Connection, MetaData, String, Table
+
+from registry.projections import bulk
 
 metadata = MetaData()
 
@@ -24,17 +24,18 @@ projection_positions = Table(
 )
 
 
-@dataclass(frozen=True)
-class Fact:
-    """One event of the log as projections see it: where it sits in the log and its stream,
-    when it was recorded, and the typed domain event itself (a class of
-    ``registry.domain.events``)."""
+class Fact(NamedTuple):
+    """One event of the log as projections see it: where it sits in the log and its stream
+    (``key``: the stream's id as text, as the read models keep it), when it was recorded, and
+    the typed domain event itself (a class of ``registry.domain.events``). A tuple: made once
+    per event of a rebuild, it must cost little."""
 
     position: int
     originator_id: UUID
     version: int
     recorded_at: datetime
     event: DomainEvent
+    key: str
 
     @property
     def name(self) -> str:
@@ -111,19 +112,4 @@ def not_followed(projection: Projection, fact: Fact) -> NoReturn:
 
 def upsert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
     """Insert rows, replacing those whose primary key exists (one statement, both dialects)."""
-    if not rows:
-        return
-    keys = [c.name for c in table.primary_key.columns]
-    if conn.dialect.name == "postgresql":
-        pg = postgresql.insert(table)
-        statement: Executable = pg.on_conflict_do_update(
-            index_elements=keys,
-            set_={c.name: pg.excluded[c.name] for c in table.columns if c.name not in keys},
-        )
-    else:
-        lite = sqlite.insert(table)
-        statement = lite.on_conflict_do_update(
-            index_elements=keys,
-            set_={c.name: lite.excluded[c.name] for c in table.columns if c.name not in keys},
-        )
-    conn.execute(statement, list(rows))
+    bulk.upsert(conn, table, rows)

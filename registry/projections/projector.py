@@ -114,8 +114,13 @@ class Projector:
             return self._catch_up(progress)
 
     def _catch_up(self, progress: Callable[[int, int], None] | None) -> int:
+        """Apply the log up to its head, a window of ``batch_size`` positions at a time.
+
+        Only the events of the topics some projection follows are read; the window's end is
+        the position every projection moves to, whether or not it held events for them."""
         total = 0
         head = self.log.head()
+        topics = sorted(self.topics)
         while True:
             positions = self.positions()
             start = min(positions.values(), default=head)
@@ -123,32 +128,28 @@ class Projector:
                 head = self.log.head()
                 if start >= head:
                     return total
-            notifications = self.log.read(start=start + 1, limit=self.batch_size)
-            if not notifications:
-                return total
-            facts = self._decode(notifications)
-            last = notifications[-1].id
-            self._apply(positions, last, facts)
-            total += len(notifications)
+            last = min(start + self.batch_size, head)
+            notifications = self.log.read(
+                start=start + 1, limit=self.batch_size, topics=topics, stop=last
+            )
+            self._apply(positions, last, self._decode(notifications))
+            total += last - start
             if progress:
-                progress(last, max(head, last))
+                progress(last, head)
 
     def _decode(self, notifications: Sequence[Notification]) -> list[Fact]:
-        facts = []
-        for n in notifications:
-            if n.topic not in self.topics:
-                continue
-            domain_event = self.log.decode(n)
-            facts.append(
-                Fact(
-                    position=n.id,
-                    originator_id=n.originator_id,  # type: ignore[arg-type]
-                    version=n.originator_version,
-                    recorded_at=domain_event.timestamp,
-                    event=domain_event,
-                )
+        decode = self.log.decode
+        return [
+            Fact(
+                n.id,
+                n.originator_id,  # type: ignore[arg-type]
+                n.originator_version,
+                (event := decode(n)).timestamp,
+                event,
+                str(n.originator_id),
             )
-        return facts
+            for n in notifications
+        ]
 
     def _apply(self, positions: dict[str, int], last: int, facts: list[Fact]) -> None:
         """Apply one batch to every projection behind ``last``, in one transaction.

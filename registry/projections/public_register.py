@@ -26,7 +26,6 @@ from sqlalchemy import (
     Table,
     Text,
     delete,
-    insert,
     or_,
     select,
 )
@@ -54,6 +53,7 @@ from registry.domain.events import (
 )
 from registry.domain.standing import decision_of, entry_day, status_history
 from registry.projections.base import BatchProjection, Fact, metadata, not_followed, upsert
+from registry.projections.bulk import insert_rows
 from registry.projections.public_items import decision_json, decisions_of, published
 
 institutions = Table(
@@ -158,7 +158,7 @@ class PublicRegister(BatchProjection):
     follows: ClassVar[tuple[type[DomainEvent], ...]] = (*DECISIONS, DayReviewed)
 
     def load(self, conn: Connection, facts: Sequence[Fact]) -> None:
-        ids = {str(f.originator_id) for f in facts if not isinstance(f.event, DayReviewed)}
+        ids = {f.key for f in facts if not isinstance(f.event, DayReviewed)}
         reviewed = [f.event.on for f in facts if isinstance(f.event, DayReviewed)]
         where: ColumnElement[bool] = institutions.c.id.in_(ids)
         if reviewed:
@@ -177,7 +177,7 @@ class PublicRegister(BatchProjection):
         return self.day
 
     def handle(self, fact: Fact) -> None:
-        key, event = str(fact.originator_id), fact.event
+        key, event = fact.key, fact.event
         if isinstance(event, DayReviewed):
             day = self._advance(date.fromisoformat(event.on))
             for k, item in self.items.items():
@@ -247,13 +247,10 @@ class PublicRegister(BatchProjection):
     def flush(self, conn: Connection) -> None:
         if self.changed:
             upsert(conn, institutions, [self.items[k] for k in self.changed])
-        if self.new_versions:
-            conn.execute(insert(versions), self.new_versions)
+        insert_rows(conn, versions, self.new_versions)
         if self.listed:
             conn.execute(delete(blacklist).where(blacklist.c.institution_id.in_(self.listed)))
-            rows = [row for row in self.listed.values() if row is not None]
-            if rows:
-                conn.execute(insert(blacklist), rows)
+            insert_rows(conn, blacklist, [row for row in self.listed.values() if row is not None])
         if self.day is not None:
             upsert(conn, register_day, [{"name": "register", "day": self.day}])
 

@@ -56,12 +56,12 @@ class RefundCases(BatchProjection):
     follows: ClassVar[tuple[type[DomainEvent], ...]] = (RefundCaseOpened, RefundPaid, *STATUS_OF)
 
     def load(self, conn: Connection, facts: Sequence[Fact]) -> None:
-        ids = {str(f.originator_id) for f in facts}
+        ids = {f.key for f in facts}
         found = conn.execute(select(cases).where(cases.c.case_id.in_(ids))).mappings()
         self.rows: dict[str, dict[str, Any]] = {r["case_id"]: dict(r) for r in found}
 
     def handle(self, fact: Fact) -> None:
-        key, event = str(fact.originator_id), fact.event
+        key, event = fact.key, fact.event
         if isinstance(event, RefundCaseOpened):
             self.rows[key] = {
                 "case_id": key,

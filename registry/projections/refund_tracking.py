@@ -11,6 +11,7 @@ for the contract was paid by the institution from its own funds.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any, ClassVar
 
 from eventsourcing.domain import DomainEvent
@@ -65,9 +66,14 @@ STATUS_OF: dict[type[DomainEvent], str] = {
 
 def blocks_of(row: dict[str, Any]) -> tuple[Block, ...]:
     """The blocks of a contract row, in the order paid."""
-    return tuple(
-        Block(*(int(n) for n in text.split(":"))) for text in row["blocks"].split(";") if text
-    )
+    return _parsed(row["blocks"])
+
+
+@lru_cache(maxsize=4096)
+def _parsed(blocks: str) -> tuple[Block, ...]:
+    """Blocks parsed once for the many events of a contract that leave its charges as they
+    are (lessons, releases, refunds)."""
+    return tuple(Block(*(int(n) for n in text.split(":"))) for text in blocks.split(";") if text)
 
 
 def settle_figures(row: dict[str, Any]) -> None:
@@ -92,7 +98,7 @@ def apply_contract_fact(
     With ``settle=False`` the derived money figures are left for the caller to compute once
     per row (``settle_figures``) after a whole batch, which is what makes rebuilds fast.
     """
-    key, event = str(fact.originator_id), fact.event
+    key, event = fact.key, fact.event
     if isinstance(event, ContractSigned):
         rows[key] = {
             "contract_id": key,
@@ -164,14 +170,14 @@ class RefundTracking(BatchProjection):
     follows: ClassVar[tuple[type[DomainEvent], ...]] = CONTRACT_EVENTS
 
     def load(self, conn: Connection, facts: Sequence[Fact]) -> None:
-        ids = {str(f.originator_id) for f in facts}
+        ids = {f.key for f in facts}
         found = conn.execute(select(contracts).where(contracts.c.contract_id.in_(ids))).mappings()
         self.rows: dict[str, dict[str, Any]] = {r["contract_id"]: dict(r) for r in found}
         self.changed: set[str] = set()
 
     def handle(self, fact: Fact) -> None:
         apply_contract_fact(self.rows, fact, settle=False)
-        self.changed.add(str(fact.originator_id))
+        self.changed.add(fact.key)
 
     def flush(self, conn: Connection) -> None:
         ids = list(self.changed)

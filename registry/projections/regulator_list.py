@@ -106,7 +106,7 @@ class RegulatorList(BatchProjection):
     )
 
     def load(self, conn: Connection, facts: Sequence[Fact]) -> None:
-        ids = {str(f.originator_id) for f in facts if not isinstance(f.event, DayReviewed)}
+        ids = {f.key for f in facts if not isinstance(f.event, DayReviewed)}
         reviewed = [f.event.on for f in facts if isinstance(f.event, DayReviewed)]
         where: ColumnElement[bool] = listed.c.id.in_(ids)
         if reviewed:
@@ -118,7 +118,7 @@ class RegulatorList(BatchProjection):
         self.changed: set[str] = set()
 
     def handle(self, fact: Fact) -> None:
-        key, event = str(fact.originator_id), fact.event
+        key, event = fact.key, fact.event
         if isinstance(event, DayReviewed):
             day = self.day.advance(date.fromisoformat(event.on))
             for k, row in self.rows.items():

@@ -123,7 +123,7 @@ class RiskAlerts(RiskInForce):
             self._institution_fact(fact)
 
     def _contract_fact(self, fact: Fact) -> None:
-        key = str(fact.originator_id)
+        key = fact.key
         before = self.contracts.get(key)
         owner_before = before["institution_id"] if before else None
         escrow_before = before["escrow_balance_fen"] if before else 0
@@ -151,7 +151,7 @@ class RiskAlerts(RiskInForce):
 
     def _breach(self, fact: Fact, rule: tuple[str, str], detail: str, found_on: int) -> None:
         """A breach of ``rule`` (id, version) found on the contract's event ``found_on``."""
-        key = str(fact.originator_id)
+        key = fact.key
         row = self.contracts[key]
         inst = self.institutions[row["institution_id"]]
         positions = [fact.position]

@@ -129,12 +129,12 @@ class RiskBookkeeping(BatchProjection):
         self.day.load(conn)
 
         of_contracts, of_institutions = frozenset(CONTRACT_EVENTS), frozenset(INSTITUTION_EVENTS)
-        contract_ids = {str(f.originator_id) for f in facts if type(f.event) in of_contracts}
+        contract_ids = {f.key for f in facts if type(f.event) in of_contracts}
         for ids in _chunks(contract_ids):
             for r in conn.execute(select(contracts).where(contracts.c.contract_id.in_(ids))):
                 self.contracts[r.contract_id] = dict(r._mapping)
         events = [f.event for f in facts]
-        wanted = {str(f.originator_id) for f in facts if type(f.event) in of_institutions}
+        wanted = {f.key for f in facts if type(f.event) in of_institutions}
         wanted |= {e.institution_id for e in events if isinstance(e, ContractSigned)}
         wanted |= {
             e.to_institution_id for e in events if isinstance(e, PrepaidLiabilitiesTransferred)

@@ -44,7 +44,7 @@ class StreamDistricts(BatchProjection):
         self.rows: dict[str, dict[str, Any]] = {}
 
     def handle(self, fact: Fact) -> None:
-        key, event = str(fact.originator_id), fact.event
+        key, event = fact.key, fact.event
         if isinstance(event, PrepaidLiabilitiesTransferred):
             district = event.to_district_code
         elif isinstance(event, (InstitutionRegistered, ContractSigned, RefundCaseOpened)):

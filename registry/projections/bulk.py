@@ -1,0 +1,101 @@
+"""Writing a batch's rows in one statement per table, the cheapest way each database offers.
+
+PostgreSQL: the rows go as one array per column, and ``INSERT ... SELECT * FROM unnest(...)``
+turns them back into rows on the server: one statement, one round trip, whatever the number of
+rows (psycopg sends a list as one array; the statement casts each to its column's type).
+SQLite: one prepared statement run for every row by the driver's ``executemany``, with the
+values converted by SQLAlchemy's own type processors beforehand.
+
+Either way the stored values read back as those SQLAlchemy's ``insert`` would store (JSON
+text, dates and times as the dialect keeps them), without SQLAlchemy compiling
+and converting parameters row by row.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from functools import cache
+from typing import Any
+
+import orjson
+from sqlalchemy import JSON, Connection, Table
+from sqlalchemy.dialects import postgresql
+
+Convert = Callable[[Any], Any] | None
+
+
+def upsert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert rows, replacing those whose primary key exists (the last row of a key wins)."""
+    if not rows:
+        return
+    keys = [c.name for c in table.primary_key.columns]
+    unique = list({tuple(r[k] for k in keys): r for r in rows}.values())
+    _write(conn, table, unique, replace=True)
+
+
+def insert_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert rows (a key already there is an error, as with a plain ``INSERT``)."""
+    if rows:
+        _write(conn, table, rows, replace=False)
+
+
+def _write(conn: Connection, table: Table, rows: Sequence[dict[str, Any]], replace: bool) -> None:
+    names = [c.name for c in table.columns]
+    if conn.dialect.name == "postgresql":
+        json_columns = _json_columns(table)
+        arrays = tuple(
+            [_json(r.get(n)) for r in rows] if n in json_columns else [r.get(n) for r in rows]
+            for n in names
+        )
+        conn.exec_driver_sql(_postgres_sql(table, replace), arrays)
+        return
+    pairs = list(zip(names, _bind_processors(conn.dialect, table), strict=True))
+    values = [tuple(r.get(n) if f is None else f(r.get(n)) for n, f in pairs) for r in rows]
+    conn.exec_driver_sql(_sqlite_sql(table, replace), values)
+
+
+def _json(value: Any) -> str:
+    """JSON text of a value: ``orjson``'s, or the standard library's for what orjson refuses
+    (keys that are not text); the same value either way when read back."""
+    try:
+        return orjson.dumps(value).decode()
+    except TypeError:
+        return json.dumps(value)
+
+
+@cache
+def _json_columns(table: Table) -> frozenset[str]:
+    return frozenset(c.name for c in table.columns if isinstance(c.type, JSON))
+
+
+def _on_conflict(table: Table, excluded: str) -> str:
+    keys = [c.name for c in table.primary_key.columns]
+    others = [c.name for c in table.columns if c.name not in keys]
+    if not others:
+        return f" ON CONFLICT ({', '.join(keys)}) DO NOTHING"
+    updates = ", ".join(f"{n} = {excluded}.{n}" for n in others)
+    return f" ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}"
+
+
+@cache
+def _postgres_sql(table: Table, replace: bool) -> str:
+    dialect = postgresql.dialect()  # type: ignore[no-untyped-call]
+    names = ", ".join(c.name for c in table.columns)
+    arrays = ", ".join(f"%b::{c.type.compile(dialect=dialect)}[]" for c in table.columns)
+    sql = f"INSERT INTO {table.name} ({names}) SELECT * FROM unnest({arrays})"
+    return sql + (_on_conflict(table, "EXCLUDED") if replace else "")
+
+
+@cache
+def _sqlite_sql(table: Table, replace: bool) -> str:
+    names = ", ".join(c.name for c in table.columns)
+    marks = ", ".join("?" for _ in table.columns)
+    sql = f"INSERT INTO {table.name} ({names}) VALUES ({marks})"
+    return sql + (_on_conflict(table, "excluded") if replace else "")
+
+
+@cache
+def _bind_processors(dialect: Any, table: Table) -> list[Convert]:
+    """SQLAlchemy's bind processors of the table's columns for this dialect (None: as is)."""
+    return [c.type.dialect_impl(dialect).bind_processor(dialect) for c in table.columns]
