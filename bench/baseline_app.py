@@ -6,7 +6,9 @@ Two minimal FastAPI endpoints on the same PostgreSQL database (``BENCH_DATABASE_
 - ``POST /baseline/events``: saves one new event through the ``eventsourcing`` library (its own
   PostgreSQL recorder, an application of its own): no auth, no idempotency, no read, no rules;
 - ``GET /baseline/institutions/{id}``: one primary-key select of a public register row through
-  SQLAlchemy Core, answered as JSON: no cache, no filters, no extra queries.
+  SQLAlchemy Core, answered as JSON: no cache, no filters, no extra queries;
+- ``GET /baseline/ceiling/{id}``: no database at all, a small JSON answer from memory: what
+  the framework and the server can do on this machine, the ceiling of any page.
 
     uvicorn --factory bench.baseline_app:create --host 127.0.0.1 --port 8001
 """
@@ -53,6 +55,10 @@ def create() -> FastAPI:
         note = Note(text="an inspection was recorded")
         recordings = store.save(note)
         return {"id": str(note.id), "position": recordings[-1].notification.id}
+
+    @app.get("/baseline/ceiling/{institution_id}")
+    async def no_database(institution_id: str) -> dict[str, Any]:
+        return {"id": institution_id, "name": "北京市海淀区星火教育培训学校", "legitimate": True}
 
     @app.get("/baseline/institutions/{institution_id}")
     def read_one_row(institution_id: str) -> dict[str, Any]:

@@ -25,7 +25,6 @@ import argparse
 import json
 import os
 import random
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -39,7 +38,7 @@ from urllib.parse import urlsplit
 
 import psycopg
 
-from bench import feed_batches
+from bench import downloads, feed_batches, rebuild_scan
 from bench.data import machine, prepare, search_urls
 from bench.loadgen import LoadResult, Request, run_load, summary
 from bench.servers import Server, baseline_command, registry_command, serve
@@ -47,6 +46,7 @@ from registry.settings import Settings
 
 PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
 LOGS = Path(tempfile.gettempdir()) / "registry-bench"  # the servers' logs
+MEMORY_TARGET_MIB = 300  # projector peak RSS on the 1.24 M-event log of 100,000 institutions
 
 
 # -- scenarios -------------------------------------------------------------------------------
@@ -109,7 +109,15 @@ def read_path(
     search_seq = [rng.choice(searches) for _ in range(200_000)]
     page = "/v1/public/institutions/"
     results: dict[str, list[LoadResult]] = {
-        k: [] for k in ("baseline", "page_hot", "page_hot_revalidating", "page_cold", "search")
+        k: []
+        for k in (
+            "ceiling",
+            "baseline",
+            "page_hot",
+            "page_hot_revalidating",
+            "page_cold",
+            "search",
+        )
     }
     conns, dur = args.read_connections, args.duration
     with (
@@ -132,6 +140,9 @@ def read_path(
         reg.reset_peak_rss()
         cold_at = 0
         for _ in range(args.runs):
+            results["ceiling"].append(
+                measure(base, cycle([f"/baseline/ceiling/{i}" for i in hot_seq]), conns, dur)
+            )
             results["baseline"].append(
                 measure(base, cycle([f"/baseline/institutions/{i}" for i in hot_seq]), conns, dur)
             )
@@ -146,6 +157,7 @@ def read_path(
         peak = reg.peak_rss_mib
         rss = reg.rss_mib
     names = {
+        "ceiling": "ceiling: no database (framework)",
         "baseline": "baseline: one PK select",
         "page_hot": f"page, {len(hot):,} hot pages",
         "page_hot_revalidating": "page, hot, If-None-Match clients",
@@ -220,6 +232,22 @@ def write_path(
     return out
 
 
+def read_targets(r: dict[str, Any]) -> list[str]:
+    """Each page against its targets: >= 2x the one-select baseline, p99 < 50 ms; and what
+    share of the framework's ceiling (no database) it reaches."""
+    lines = []
+    for k in ("page_hot", "page_hot_revalidating", "page_cold", "search"):
+        ratio = r[k]["rps_median"] / r["baseline"]["rps_median"]
+        p99 = r[k]["p99_ms_median"]
+        met = ratio >= 2 and p99 < 50
+        lines.append(
+            f"  target {r[k]['name']}: {ratio:.2f}x the baseline (>= 2x), p99 {p99:.1f} ms "
+            f"(< 50 ms): {'met' if met else 'not met'}; "
+            f"{r[k]['rps_median'] / r['ceiling']['rps_median']:.2f}x the ceiling"
+        )
+    return lines
+
+
 @contextmanager
 def projector_process(env: dict[str, str]) -> Iterator[subprocess.Popen[bytes]]:
     """``registry project``: the read models kept up to date by a process of their own."""
@@ -238,26 +266,9 @@ def projector_process(env: dict[str, str]) -> Iterator[subprocess.Popen[bytes]]:
         proc.wait(15)
 
 
-def rebuild(env: dict[str, str], runs: int) -> dict[str, Any]:
-    done = []
-    for _ in range(runs):
-        proc = subprocess.run(
-            [sys.executable, "-m", "bench.rebuild"],
-            env={**os.environ, **env},
-            capture_output=True,
-            text=True,
-            check=True,
-            cwd=Path(__file__).resolve().parent.parent,
-        )
-        done.append(json.loads(proc.stdout.strip().splitlines()[-1]))
-    rates = [d["events"] / d["seconds"] for d in done]
-    return {
-        "events": done[0]["events"],
-        "seconds_runs": [round(d["seconds"], 1) for d in done],
-        "seconds_median": statistics.median(d["seconds"] for d in done),
-        "events_per_s_median": statistics.median(rates),
-        "peak_rss_mib_max": max(d["peak_rss_mib"] for d in done),
-    }
+def rebuild(env: dict[str, str], runs: int, with_parallel: bool) -> dict[str, Any]:
+    """The rebuild against the log scan, on the same data (``bench/rebuild_scan.py``)."""
+    return rebuild_scan.measure(env, runs, with_parallel=with_parallel)
 
 
 # -- the command -----------------------------------------------------------------------------
@@ -282,8 +293,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--only",
         nargs="+",
-        choices=("read", "write", "feed", "rebuild"),
-        default=["read", "write", "feed", "rebuild"],
+        choices=("read", "write", "feed", "rebuild", "downloads"),
+        default=["read", "write", "feed", "rebuild", "downloads"],
+    )
+    parser.add_argument(
+        "--no-parallel-rebuild",
+        action="store_true",
+        help="skip the rebuild by one process per read model",
     )
     parser.add_argument("--feed-clients", type=int, nargs="+", default=[4])
     parser.add_argument("--feed-contracts", type=int, default=2_000)
@@ -341,9 +357,12 @@ def main(argv: list[str] | None = None) -> None:
             f"read path, {args.read_connections} connections, {args.duration:.0f} s x "
             f"{args.runs} runs:"
         )
+        print(line(r["ceiling"]), flush=True)
         for k in ("baseline", "page_hot", "page_hot_revalidating", "page_cold", "search"):
             print(line(r[k], None if k == "baseline" else r["baseline"]), flush=True)
         print(f"  API peak RSS under read load: {r['api_peak_rss_mib']:.0f} MiB", flush=True)
+        for text in read_targets(r):
+            print(text, flush=True)
     if "write" in args.only:
         w = write_path(env, data, args, rng)
         figures["write"] = w
@@ -358,14 +377,22 @@ def main(argv: list[str] | None = None) -> None:
         figures["feed"] = f
         for text in feed_batches.lines(f, args.feed_clients):
             print(text, flush=True)
+    if "downloads" in args.only:
+        d = downloads.measure(env, LOGS)
+        figures["downloads"] = d
+        print("register downloads (memory):")
+        for text in downloads.report(d, len(data["ids"])):
+            print(text, flush=True)
     if "rebuild" in args.only:
-        b = rebuild(env, args.rebuild_runs)
+        b = rebuild(env, args.rebuild_runs, with_parallel=not args.no_parallel_rebuild)
         figures["rebuild"] = b
+        print(f"rebuild, {b['scan']['events']:,} events, {args.rebuild_runs} runs:")
+        for text in rebuild_scan.report(b):
+            print(text, flush=True)
+        peak = max(b[k]["peak_rss_mib_max"] for k in ("rebuild", "parallel") if k in b)
+        verdict = "met" if peak <= MEMORY_TARGET_MIB else "not met"
         print(
-            f"rebuild of all read models: {b['events']:,} events in "
-            f"{b['seconds_median']:.1f} s median (runs {b['seconds_runs']}), "
-            f"{b['events_per_s_median']:,.0f} events/s; projector peak RSS "
-            f"{b['peak_rss_mib_max']:.0f} MiB",
+            f"  projector peak RSS {peak:.0f} MiB, target <= {MEMORY_TARGET_MIB} MiB: {verdict}",
             flush=True,
         )
     figures["total_s"] = time.perf_counter() - started

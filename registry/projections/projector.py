@@ -13,6 +13,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from eventsourcing.persistence import Notification
 from eventsourcing.utils import get_topic
@@ -44,6 +45,7 @@ class Projector:
         self.batch_size = batch_size
         # The stored topics of the event classes some projection follows: only those are decoded.
         self.topics = frozenset(get_topic(cls) for p in projections for cls in p.follows)
+        self.topic_list = sorted(self.topics)
         self._lock = threading.Lock()
 
     # -- set-up and versions -----------------------------------------------------------------
@@ -117,25 +119,40 @@ class Projector:
         """Apply the log up to its head, a window of ``batch_size`` positions at a time.
 
         Only the events of the topics some projection follows are read; the window's end is
-        the position every projection moves to, whether or not it held events for them."""
+        the position every projection moves to, whether or not it held events for them. While
+        one window is applied, the next is read and decoded in a thread (the apply spends much
+        of its time waiting on the database)."""
         total = 0
         head = self.log.head()
-        topics = sorted(self.topics)
-        while True:
-            positions = self.positions()
-            start = min(positions.values(), default=head)
-            if start >= head:
-                head = self.log.head()
+        ahead: tuple[int, int, Future[list[Fact]]] | None = None
+        with ThreadPoolExecutor(1, thread_name_prefix="projector-read") as reader:
+            while True:
+                positions = self.positions()
+                start = min(positions.values(), default=head)
                 if start >= head:
-                    return total
-            last = min(start + self.batch_size, head)
-            notifications = self.log.read(
-                start=start + 1, limit=self.batch_size, topics=topics, stop=last
-            )
-            self._apply(positions, last, self._decode(notifications))
-            total += last - start
-            if progress:
-                progress(last, head)
+                    head = self.log.head()
+                    if start >= head:
+                        return total
+                last = min(start + self.batch_size, head)
+                if ahead is not None and ahead[:2] == (start, last):
+                    facts = ahead[2].result()
+                else:
+                    facts = self._window(start, last)
+                following = min(last + self.batch_size, head)
+                ahead = None
+                if following > last:
+                    ahead = (last, following, reader.submit(self._window, last, following))
+                self._apply(positions, last, facts)
+                total += last - start
+                if progress:
+                    progress(last, head)
+
+    def _window(self, start: int, last: int) -> list[Fact]:
+        """The facts of the followed topics after ``start`` up to ``last``."""
+        notifications = self.log.read(
+            start=start + 1, limit=last - start, topics=self.topic_list, stop=last
+        )
+        return self._decode(notifications)
 
     def _decode(self, notifications: Sequence[Notification]) -> list[Fact]:
         decode = self.log.decode
