@@ -184,19 +184,25 @@ class Projector:
             with self.engine.begin() as conn:
                 if conn.dialect.name == "sqlite":
                     conn.exec_driver_sql("BEGIN IMMEDIATE")
-                for name, start in behind.items():
+                # One statement for the projections at the same start (usually all of them).
+                for start in sorted(set(behind.values())):
+                    names = sorted(n for n, s in behind.items() if s == start)
                     moved = conn.execute(
                         update(projection_positions)
                         .where(
-                            projection_positions.c.name == name,
+                            projection_positions.c.name.in_(names),
                             projection_positions.c.position == start,
                         )
                         .values(position=last)
                     ).rowcount
-                    if moved != 1:
-                        raise ConcurrentProjector(name, start)
+                    if moved != len(names):
+                        raise ConcurrentProjector(", ".join(names), start)
                 for name, start in behind.items():
-                    todo = [f for f in facts if f.position > start]
+                    todo = (
+                        facts
+                        if not facts or facts[0].position > start
+                        else [f for f in facts if f.position > start]
+                    )
                     current = (name, todo[0] if todo else None)
                     self.projections[name].apply(conn, todo)
         except (ProjectionFailed, ConcurrentProjector):
