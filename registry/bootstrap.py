@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from registry.adapters.checkpoints import Checkpoints  # noqa: TC001 (a field of Services)
 from registry.adapters.idempotency import IdempotencyStore
 from registry.adapters.keys import KeyStore
-from registry.adapters.store import create_db_engine, create_tables
+from registry.adapters.store import create_db_engine, create_tables, one_setup_at_a_time
 from registry.application.registry import Registry
 from registry.projections.base import Projection
 from registry.projections.feed import ChangeFeed
@@ -50,13 +50,14 @@ def build_services(settings: Settings, only: Sequence[str] | None = None) -> Ser
     processes keeping different read models run side by side.
     """
     engine = create_db_engine(settings)
-    if settings.backend == "postgresql" and settings.database_schema != "public":
-        with engine.begin() as conn:
-            conn.exec_driver_sql(f'CREATE SCHEMA IF NOT EXISTS "{settings.database_schema}"')
-    create_tables(engine)
-    registry = Registry(settings, engine)
-    projector = Projector(registry.store, engine, chosen_projections(only))
-    projector.setup()
+    with one_setup_at_a_time(engine, settings):
+        if settings.backend == "postgresql" and settings.database_schema != "public":
+            with engine.begin() as conn:
+                conn.exec_driver_sql(f'CREATE SCHEMA IF NOT EXISTS "{settings.database_schema}"')
+        create_tables(engine)
+        registry = Registry(settings, engine)
+        projector = Projector(registry.store, engine, chosen_projections(only))
+        projector.setup()
     return Services(
         settings=settings,
         engine=engine,

@@ -6,6 +6,9 @@ PostgreSQL schema), so they survive restarts and move with the data.
 
 from __future__ import annotations
 
+import fcntl
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import (
@@ -21,6 +24,7 @@ from sqlalchemy import (
     create_engine,
     event,
     inspect,
+    text,
 )
 
 from registry.settings import Settings
@@ -106,3 +110,30 @@ def add_missing_columns(engine: Engine, table: Table) -> None:
         for column in missing:
             kind = column.type.compile(engine.dialect)
             conn.exec_driver_sql(f"ALTER TABLE {table.name} ADD COLUMN {column.name} {kind}")
+
+
+@contextmanager
+def one_setup_at_a_time(engine: Engine, settings: Settings) -> Iterator[None]:
+    """Let one process at a time create or check the tables of a database.
+
+    ``CREATE TABLE IF NOT EXISTS`` (the library's) and SQLAlchemy's check-then-create fail
+    ("tuple concurrently updated", "table already exists") when two processes start on the
+    same database at once, as ``registry project --only`` for each read model does: processes
+    starting together take turns, on PostgreSQL by an advisory lock of the schema, on SQLite by
+    a lock on a file beside the database (``registry.db.setup-lock``).
+    """
+    if settings.backend != "postgresql":
+        with open(settings.sqlite_path() + ".setup-lock", "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+        return
+    key = f"registry setup {settings.database_schema}"
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("SELECT pg_advisory_lock(hashtext(:key))"), {"key": key})
+        try:
+            yield
+        finally:
+            conn.execute(text("SELECT pg_advisory_unlock(hashtext(:key))"), {"key": key})

@@ -114,3 +114,26 @@ def test_registry_project_only_runs_the_named_read_models_until_stopped(
     assert positions.pop("stream_districts") == positions.pop("refund_cases") == head
     assert set(positions.values()) == {0}, "no other read model was applied"
     assert replay.head() == head, "no day review, reaction or checkpoint was written"
+
+
+def test_projectors_of_every_read_model_started_at_once_on_a_new_database_all_start(
+    settings: Settings,
+) -> None:
+    started: list[Services] = []
+    failures: list[BaseException] = []
+
+    def start(name: str) -> None:
+        try:
+            started.append(build_services(settings, only=[name]))
+        except BaseException as e:  # noqa: BLE001 (reported by the assertion below)
+            failures.append(e)
+
+    threads = [threading.Thread(target=start, args=(p.name,)) for p in all_projections()]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    for services in started:
+        services.close()
+    assert failures == []
+    assert len(started) == len(all_projections())
