@@ -44,7 +44,7 @@ class RiskInForce(RiskBookkeeping):
     """The institution's side of the risk alerts: decisions and rectification orders."""
 
     def _institution_fact(self, fact: Fact) -> None:
-        key, event = str(fact.originator_id), fact.event
+        key, event = fact.key, fact.event
         on = self.day.recorded(fact)
         if isinstance(event, InstitutionRegistered):
             self.institutions[key] = {
