@@ -42,6 +42,7 @@ from bench import downloads, feed_batches, rebuild_scan
 from bench.data import machine, prepare, search_urls
 from bench.loadgen import LoadResult, Request, run_load, summary
 from bench.servers import Server, baseline_command, registry_command, serve
+from bench.targets import read_targets
 from registry.settings import Settings
 
 PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
@@ -230,22 +231,6 @@ def write_path(
             )
         out["api_peak_rss_mib"] = reg.peak_rss_mib
     return out
-
-
-def read_targets(r: dict[str, Any]) -> list[str]:
-    """Each page against its targets: >= 2x the one-select baseline, p99 < 50 ms; and what
-    share of the framework's ceiling (no database) it reaches."""
-    lines = []
-    for k in ("page_hot", "page_hot_revalidating", "page_cold", "search"):
-        ratio = r[k]["rps_median"] / r["baseline"]["rps_median"]
-        p99 = r[k]["p99_ms_median"]
-        met = ratio >= 2 and p99 < 50
-        lines.append(
-            f"  target {r[k]['name']}: {ratio:.2f}x the baseline (>= 2x), p99 {p99:.1f} ms "
-            f"(< 50 ms): {'met' if met else 'not met'}; "
-            f"{r[k]['rps_median'] / r['ceiling']['rps_median']:.2f}x the ceiling"
-        )
-    return lines
 
 
 @contextmanager
