@@ -7,12 +7,15 @@
 2. Read path, 32 connections: the public institution page (a hot set of pages, the same with
    revalidating clients, and every request a page not asked before) and public search,
    through ``registry serve``; baseline: a minimal FastAPI endpoint doing one primary-key
-   select through SQLAlchemy (``bench/baseline_app.py``), on the same ids.
+   select through SQLAlchemy (``bench/baseline_app.py``), on the same ids; and the ceiling,
+   the same app answering without any database. Each page's verdict against its targets.
 3. Write path, 1 and 4 clients: a regulator records an inspection (``POST
    /v1/institutions/{id}/inspections``) through ``registry serve``; baseline: a minimal FastAPI
    endpoint saving one new event through the library.
-4. Rebuild of every read model, in a process of its own (``bench/rebuild.py``).
-5. Memory: peak RSS of the API under the read load and of the projector during the rebuild.
+4. Rebuild of every read model, in a process of its own, and one process per read model,
+   against reading and decoding the same log through the library (``bench/rebuild_scan.py``).
+5. Memory: peak RSS of the API under the read load, of the server streaming the register
+   downloads (``bench/downloads.py``) and of the projector during the rebuild.
 
 Each measurement runs ``--runs`` times, the baseline and the registry taking turns; medians and
 min-max are printed and written to ``--json``. Servers and load stay on 127.0.0.1; each load
