@@ -45,6 +45,7 @@ class PaymentReport(Body):
     lessons_covered: Count | None = None
     covers_until: date | None = None
     gift_lessons: Count | None = None
+    covers_from: date | None = None
 
 
 class ConsumptionReport(Body):

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from registry.application.core import Change, Context, Create, Handler
-from registry.application.rosters import roster
+from registry.application.rosters import enrol, lessons_of_pupil_elsewhere
 from registry.application.store import EventStore
 from registry.domain import rules
 from registry.domain.calendar import SchoolCalendar
@@ -72,9 +72,7 @@ def handlers(
             end_date=c.end_date,
             actor=ctx.actor,
         )
-        joined = roster(store, inst.id)
-        joined.enrol(contract.id)
-        ctx.also_save.append(joined)
+        ctx.also_save.append(enrol(store, contract))
         return contract
 
     # Another contract may join the roster first: read it again, up to five times.
@@ -97,7 +95,9 @@ def handlers(
             lessons_covered=c.lessons_covered,
             gift_lessons=c.gift_lessons,
             covers_until=c.covers_until,
+            covers_from=c.covers_from,
             institution=in_force_on(inst, paid_on),
+            lessons_elsewhere=lessons_of_pupil_elsewhere(store, t),
             actor=ctx.actor,
         )
 
@@ -147,8 +147,6 @@ def handlers(
             transferred_on=c.transferred_on,
             actor=ctx.actor,
         )
-        joined = roster(store, successor.id)
-        joined.enrol(t.id)
-        ctx.also_save.append(joined)
+        ctx.also_save.append(enrol(store, t))
 
     return table

@@ -17,9 +17,9 @@ from registry.demo.scale_identity import AS_OF, Draws
 from registry.domain.calendar import DEFAULT_CALENDAR, SchoolCalendar
 from registry.domain.clock import SHANGHAI
 from registry.domain.contract import TrainingContract
-from registry.domain.contract_checks import add_months
+from registry.domain.fee_span import add_months
 from registry.domain.institution import Institution
-from registry.domain.roster import ContractRoster
+from registry.domain.roster import ContractRoster, pupil_key
 from registry.domain.vocabulary import Actor
 
 # The calendar a district's lessons are judged by (``Calendars.lookup``).
@@ -54,7 +54,7 @@ class Families:
         made: list[Aggregate] = []
         for k in range(count):
             contract = self.contract(inst, since, k)
-            roster.enrol(contract.id)
+            roster.enrol(contract.id, pupil_key(inst.id, contract.terms["pupil_ref"]))
             made.append(contract)
         return [*made, roster]
 

@@ -7,19 +7,23 @@ months, a lesson on a Sunday) is recorded and a ``ComplianceBreachDetected`` eve
 
 from __future__ import annotations
 
-import math
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate, event
 
-from registry.domain import contract_events, rules
+from registry.domain import contract_events
 from registry.domain.calendar import DEFAULT_CALENDAR, SchoolCalendar
 from registry.domain.contract_checks import Breach, lesson_breaches, payment_breaches
-from registry.domain.contract_ledger import CLOSED, ContractTerms, PrepaidLedger
+from registry.domain.contract_ledger import (
+    CLOSED,
+    ContractTerms,
+    PrepaidLedger,
+    refuse_impossible_terms,
+)
 from registry.domain.enrolment import enrolment_breaches
-from registry.domain.rules import DEFAULT_RULE_PACK, RulePack, refuse_unless, require_positive
+from registry.domain.rules import DEFAULT_RULE_PACK, RulePack, require_positive
 from registry.domain.vocabulary import Actor, ContractStatus
 
 
@@ -67,11 +71,8 @@ class TrainingContract(PrepaidLedger, Aggregate):
 
         ``institution`` is what was in force on ``signed_on`` (``enrolment.in_force_on``): a
         contract the institution could not enrol is recorded and flagged."""
-        require_positive(paid_lessons, "paid_lessons")
-        require_positive(price_per_lesson_fen, "price_per_lesson_fen")
-        refuse_unless(gift_lessons >= 0, rules.AMOUNT_POSITIVE, "gift_lessons cannot be negative")
-        refuse_unless(
-            end_date > start_date, rules.CONTRACT_TERMS, "end_date must be after start_date"
+        refuse_impossible_terms(
+            paid_lessons, gift_lessons, price_per_lesson_fen, start_date, end_date
         )
         contract = cls._create(
             cls.ContractSigned,
@@ -179,23 +180,28 @@ class TrainingContract(PrepaidLedger, Aggregate):
         institution: dict[str, Any],
         actor: Actor,
         gift_lessons: int | None = None,
+        covers_from: date | None = None,
+        lessons_elsewhere: int = 0,
         pack: RulePack = DEFAULT_RULE_PACK,
     ) -> None:
         """A bank or platform reports prepaid fees collected (预收费); breaches are flagged.
 
         The charge buys a block of lessons: the paid and gift lessons it names, else
-        ⌈amount ÷ price⌉ paid lessons and the contract's gift lessons pro rata.
+        ⌈amount ÷ price⌉ paid lessons and the contract's gift lessons pro rata; it pays for
+        the period reported, or inferred from those lessons (``fee_span``). The pupil's
+        ``lessons_elsewhere`` (paid, untaught, on overlapping contracts) count with its own.
         """
-        self.refuse_impossible_charge(amount_fen, lessons_covered, gift_lessons)
+        covered, gifts, span = self.charge_of(
+            amount_fen, lessons_covered, gift_lessons, paid_at, covers_from, covers_until
+        )
         self._refuse_if_closed()
-        covered = lessons_covered or math.ceil(amount_fen / self.terms["price_per_lesson_fen"])
-        gifts = self._gifts_of(covered) if gift_lessons is None else gift_lessons
         breaches = payment_breaches(
             amount_fen=amount_fen,
             paid_at=paid_at,
-            covers_until=covers_until,
+            span=span,
             lessons_covered=covered,
-            outstanding_lessons=max(0, self.lessons_charged - self.consumed_lessons),
+            outstanding_lessons=self.outstanding_lessons,
+            outstanding_elsewhere=lessons_elsewhere,
             into_supervised_account=into_supervised_account,
             institution=institution,
             pack=pack,
@@ -209,6 +215,7 @@ class TrainingContract(PrepaidLedger, Aggregate):
             lessons_covered=covered,
             covers_until=covers_until.isoformat() if covers_until else None,
             gift_lessons=gifts,
+            covers_from=covers_from.isoformat() if covers_from else None,
             actor=actor,
         )
         self._flag(breaches, pack, actor)
@@ -225,13 +232,9 @@ class TrainingContract(PrepaidLedger, Aggregate):
         covers_until: str | None,
         actor: Actor,
         gift_lessons: int | None = None,
+        covers_from: str | None = None,
     ) -> None:
-        gifts = self._gifts_of(lessons_covered) if gift_lessons is None else gift_lessons
-        self.paid_fen += amount_fen
-        self.lessons_charged += lessons_covered
-        if self.status == ContractStatus.SIGNED:
-            self.status = ContractStatus.ACTIVE
-        self.payments.append(
+        self._add_charge(
             {
                 "payment_id": payment_id,
                 "amount_fen": amount_fen,
@@ -239,7 +242,8 @@ class TrainingContract(PrepaidLedger, Aggregate):
                 "channel": channel,
                 "into_supervised_account": into_supervised_account,
                 "lessons_covered": lessons_covered,
-                "gift_lessons": gifts,
+                "gift_lessons": gift_lessons,
+                "covers_from": covers_from,
                 "covers_until": covers_until,
             }
         )
@@ -377,11 +381,7 @@ class TrainingContract(PrepaidLedger, Aggregate):
 
     def open_dispute(self, *, case_id: UUID, actor: Actor) -> None:
         """A refund case opens over this contract; escrow release stops until it closes."""
-        refuse_unless(
-            not self.disputed,
-            rules.CASE_ONE_OPEN,
-            f"the contract is already in open refund case {self.dispute_case_id}",
-        )
+        self.refuse_second_dispute()
         self._dispute_opened(case_id=str(case_id), actor=actor)
 
     @event(ContractDisputed)

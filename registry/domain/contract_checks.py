@@ -6,14 +6,14 @@ the contract records them next to the fact with the rule pack's version.
 
 from __future__ import annotations
 
-import calendar as _months
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from registry.domain import rules
 from registry.domain.calendar import DEFAULT_CALENDAR, SchoolCalendar
 from registry.domain.clock import SHANGHAI
 from registry.domain.enrolment import licence_expired
+from registry.domain.fee_span import Span, span_breaches
 from registry.domain.rules import DEFAULT_RULE_PACK, Rule, RulePack
 
 Breach = tuple[Rule, str]
@@ -29,43 +29,37 @@ NOT_COLLECTING = (
 )
 
 
-def add_months(day: date, months: int) -> date:
-    """The same day ``months`` calendar months later, clamped to the month's last day."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, _months.monthrange(year, month)[1]))
-
-
 def payment_breaches(
     *,
     amount_fen: int,
     paid_at: datetime,
-    covers_until: date | None,
+    span: Span,
     lessons_covered: int,
     outstanding_lessons: int,
     into_supervised_account: bool,
+    outstanding_elsewhere: int = 0,
     institution: dict[str, Any],
     pack: RulePack = DEFAULT_RULE_PACK,
 ) -> list[Breach]:
-    """What a fee collection broke: span, lessons, amount, account, the institution's state."""
+    """What a fee collection broke: span and advance, lessons, amount, account, the
+    institution's state. ``outstanding_lessons`` are the lessons paid for before this charge
+    on the contract and not yet taught; ``outstanding_elsewhere`` the pupil's on the contracts
+    counted with it."""
     limits = pack.prepaid
-    found: list[Breach] = []
     paid_on = paid_at.astimezone(SHANGHAI).date()
-    # A charge paid on 03-01 may cover up to 05-31; covering 06-01 is a fourth month.
-    if covers_until is not None and covers_until >= add_months(paid_on, limits.max_months):
-        found.append(
-            (
-                rules.PREPAID_MAX_MONTHS,
-                f"the charge of {paid_on} covers until {covers_until}, "
-                f"beyond {limits.max_months} months",
-            )
+    ahead = outstanding_lessons + outstanding_elsewhere
+    found = span_breaches(span=span, paid_on=paid_on, lessons_remaining=ahead, pack=pack)
+    if lessons_covered + ahead > limits.max_lessons:
+        elsewhere = (
+            f" ({outstanding_elsewhere} of them on the pupil's other contracts)"
+            if outstanding_elsewhere
+            else ""
         )
-    if lessons_covered + outstanding_lessons > limits.max_lessons:
         found.append(
             (
                 rules.PREPAID_MAX_LESSONS,
-                f"{lessons_covered} lessons charged with {outstanding_lessons} still unconsumed "
-                f"make {lessons_covered + outstanding_lessons}, over {limits.max_lessons}",
+                f"{lessons_covered} lessons charged with {ahead} still unconsumed{elsewhere} "
+                f"make {lessons_covered + ahead}, over {limits.max_lessons}",
             )
         )
     if amount_fen > limits.max_amount_fen:

@@ -45,12 +45,14 @@ class ComplianceBreachDetected(Aggregate.Event):
 class PrepaidFeeCollected(Aggregate.Event):
     """The institution collected prepaid fees (预收费), into the supervised account or not.
 
-    The charge buys a block of ``lessons_covered`` paid and ``gift_lessons`` gift lessons.
+    The charge buys a block of ``lessons_covered`` paid and ``gift_lessons`` gift lessons,
+    for the period from ``covers_from`` to ``covers_until`` when the feed reported them.
     Version 2 added ``gift_lessons``; a charge stored before has none named (``None``), and
     its gift lessons are derived from the contract's terms as for a charge that names none.
+    Version 3 added ``covers_from`` (``None`` before: not reported).
     """
 
-    class_version = 2
+    class_version = 3
 
     payment_id: str
     amount_fen: int
@@ -61,10 +63,15 @@ class PrepaidFeeCollected(Aggregate.Event):
     covers_until: str | None
     actor: Actor
     gift_lessons: int | None
+    covers_from: str | None
 
     @staticmethod
     def upcast_v1_v2(state: dict[str, object]) -> None:
         state["gift_lessons"] = None
+
+    @staticmethod
+    def upcast_v2_v3(state: dict[str, object]) -> None:
+        state["covers_from"] = None
 
 
 class LessonsConsumed(Aggregate.Event):

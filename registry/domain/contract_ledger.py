@@ -7,12 +7,14 @@ the refund tracking and the court read (docs/domain.md §2).
 from __future__ import annotations
 
 import math
-from datetime import datetime
+from datetime import date, datetime
 from fractions import Fraction
 from typing import Any, TypedDict
 
 from registry.domain import rules
+from registry.domain.clock import SHANGHAI
 from registry.domain.errors import InvalidInput
+from registry.domain.fee_span import Schedule, Span, charge_span
 from registry.domain.rules import refuse_unless, require_positive
 from registry.domain.unconsumed import (
     POOLED,
@@ -44,6 +46,20 @@ class ContractTerms(TypedDict):
     supervision_mode: str | None
 
 
+def refuse_impossible_terms(
+    paid_lessons: int, gift_lessons: int, price_per_lesson_fen: int, start: date, end: date
+) -> None:
+    """A contract buys some paid lessons at a price, no negative gifts, and ends after it starts."""
+    require_positive(paid_lessons, "paid_lessons")
+    require_positive(price_per_lesson_fen, "price_per_lesson_fen")
+    refuse_unless(gift_lessons >= 0, rules.AMOUNT_POSITIVE, "gift_lessons cannot be negative")
+    refuse_unless(end > start, rules.CONTRACT_TERMS, "end_date must be after start_date")
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
 class PrepaidLedger:
     """The contract's running totals, the figures derived from them, and the money facts
     they refuse (more taught than bought, more released than taught or refunded than owed)."""
@@ -57,6 +73,7 @@ class PrepaidLedger:
     lessons_charged: int
     disputed: bool
     payments: list[dict[str, Any]]
+    dispute_case_id: str | None
 
     @property
     def paid_lessons(self) -> int:
@@ -111,6 +128,54 @@ class PrepaidLedger:
         """Still carrying a liability: something paid is unconsumed and not refunded, whether
         the contract runs, is frozen or was terminated early."""
         return self.status != ContractStatus.COMPLETED and self.unconsumed_fen > 0
+
+    @property
+    def outstanding_lessons(self) -> int:
+        """Lessons charged for and not yet taught."""
+        return max(0, self.lessons_charged - self.consumed_lessons)
+
+    def charge_of(
+        self,
+        amount_fen: int,
+        lessons_covered: int | None,
+        gift_lessons: int | None,
+        paid_at: datetime,
+        covers_from: date | None,
+        covers_until: date | None,
+    ) -> tuple[int, int, Span]:
+        """The paid and gift lessons a new charge buys, and the period it pays for (reported,
+        or inferred from the contract's pace after the lessons still outstanding)."""
+        self.refuse_impossible_charge(amount_fen, lessons_covered, gift_lessons)
+        covered = lessons_covered or math.ceil(amount_fen / self.terms["price_per_lesson_fen"])
+        gifts = self._gifts_of(covered) if gift_lessons is None else gift_lessons
+        if covers_from is not None and covers_until is not None and covers_until < covers_from:
+            raise InvalidInput("covers_until must not be before covers_from", "covers_until")
+        t = self.terms
+        span = charge_span(
+            paid_on=paid_at.astimezone(SHANGHAI).date(),
+            covers_from=covers_from,
+            covers_until=covers_until,
+            lessons_bought=covered + gifts,
+            lessons_ahead=self.outstanding_lessons,
+            follows_until=_day(self.payments[-1]["covers_until"]) if self.payments else None,
+            schedule=Schedule(
+                start=date.fromisoformat(t["start_date"]),
+                end=date.fromisoformat(t["end_date"]),
+                lessons=t["paid_lessons"] + t["gift_lessons"],
+            ),
+        )
+        return covered, gifts, span
+
+    def _add_charge(self, payment: dict[str, Any]) -> None:
+        """A charge recorded: its money and its block of lessons (gift lessons derived when it
+        names none); the first makes the contract active."""
+        if payment["gift_lessons"] is None:
+            payment["gift_lessons"] = self._gifts_of(payment["lessons_covered"])
+        self.paid_fen += payment["amount_fen"]
+        self.lessons_charged += payment["lessons_covered"]
+        if self.status == ContractStatus.SIGNED:
+            self.status = ContractStatus.ACTIVE
+        self.payments.append(payment)
 
     def _gifts_of(self, covered: int) -> int:
         """The gift lessons of a charge buying ``covered`` paid lessons that names none."""
@@ -181,6 +246,13 @@ class PrepaidLedger:
             self.released_fen + self.refunded_fen + amount_fen <= self.paid_fen,
             rules.RELEASE_WITHIN_PAID,
             "released plus refunded would exceed what was paid",
+        )
+
+    def refuse_second_dispute(self) -> None:
+        refuse_unless(
+            not self.disputed,
+            rules.CASE_ONE_OPEN,
+            f"the contract is already in open refund case {self.dispute_case_id}",
         )
 
     def refuse_completion_while_owing(self) -> None:

@@ -178,6 +178,12 @@ REFUND_WITHIN_UNCONSUMED = Rule(
 PREPAID_MAX_MONTHS = Rule(
     "prepaid.max_months", "One charge covers at most 3 months.", refuses=False
 )
+PREPAID_ADVANCE_COLLECTION = Rule(
+    "prepaid.advance_collection",
+    "A charge is collected at the earliest 1 month before the period it pays for starts, "
+    "or once at most 20 lessons paid for before remain.",
+    refuses=False,
+)
 PREPAID_MAX_LESSONS = Rule(
     "prepaid.max_lessons",
     "One charge covers at most 60 lessons, counting still-unconsumed lessons of the course.",
@@ -289,6 +295,10 @@ class PrepaidLimits:
     max_months: int = 3
     max_lessons: int = 60
     max_amount_fen: int = 500_000
+    # Collected at the earliest this many months before the period paid for starts, or once
+    # no more than ``renewal_lessons`` lessons paid for before remain to be taught.
+    advance_months: int = 1
+    renewal_lessons: int = 20
 
 
 @dataclass(frozen=True)

@@ -64,12 +64,13 @@ def assert_flagged(events: list[Any], fact: str, rule: str, flagged: bool) -> No
 
 @pytest.mark.parametrize(
     ("covers_until", "flagged"),
-    [(date(2026, 6, 1), True), (date(2026, 5, 31), False), (None, False)],
-    ids=["until-06-01", "until-05-31", "no-end-date"],
+    [(date(2026, 6, 2), True), (date(2026, 6, 1), False), (None, False)],
+    ids=["until-06-02", "until-06-01", "no-end-date"],
 )
 def test_a_charge_covering_more_than_three_calendar_months_is_recorded_and_flagged(
     covers_until: date | None, flagged: bool
 ) -> None:
+    # The term starts on 03-02 (paid the day before): its third month ends on 06-01.
     contract = signed()
 
     collect(contract, paid_at=shanghai("2026-03-01", "10:00"), covers_until=covers_until)
@@ -90,7 +91,13 @@ def test_a_charge_for_more_than_sixty_lessons_is_recorded_and_flagged(
     contract = signed(paid_lessons=100, gift_lessons=0, price_per_lesson_fen=5_000)
 
     for lessons, flagged in zip(charges, flags, strict=True):
-        collect(contract, amount_fen=lessons * 5_000, lessons_covered=lessons)
+        # Each charge says it pays from the term's start, so only the lesson count is at issue.
+        collect(
+            contract,
+            amount_fen=lessons * 5_000,
+            lessons_covered=lessons,
+            covers_from=date(2026, 3, 2),
+        )
         events = contract.collect_events()
         assert_flagged(events, "PrepaidFeeCollected", "prepaid.max_lessons", flagged)
 

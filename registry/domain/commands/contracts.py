@@ -37,6 +37,7 @@ class RecordPayment(ContractCommand):
     lessons_covered: int | None = None
     covers_until: date | None = None
     gift_lessons: int | None = None
+    covers_from: date | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
