@@ -186,11 +186,8 @@ class TrainingContract(PrepaidLedger, Aggregate):
     ) -> None:
         """A bank or platform reports prepaid fees collected (预收费); breaches are flagged.
 
-        The charge buys a block of lessons: the paid and gift lessons it names, else
-        ⌈amount ÷ price⌉ paid lessons and the contract's gift lessons pro rata; it pays for
-        the period reported, or inferred from those lessons (``fee_span``). The pupil's
-        ``lessons_elsewhere`` (paid, untaught, on overlapping contracts) count with its own.
-        """
+        The charge buys a block of lessons (``charge_of``) for a period (``fee_span``). The
+        pupil's ``lessons_elsewhere`` (paid, untaught, on overlapping contracts) count too."""
         covered, gifts, span = self.charge_of(
             amount_fen, lessons_covered, gift_lessons, paid_at, covers_from, covers_until
         )

@@ -143,8 +143,9 @@ class PrepaidLedger:
         covers_from: date | None,
         covers_until: date | None,
     ) -> tuple[int, int, Span]:
-        """The paid and gift lessons a new charge buys, and the period it pays for (reported,
-        or inferred from the contract's pace after the lessons still outstanding)."""
+        """The paid and gift lessons a new charge buys (those it names, else ⌈amount ÷ price⌉
+        paid lessons and the contract's gift lessons pro rata), and the period it pays for
+        (reported, or inferred from the contract's pace: ``fee_span``)."""
         self.refuse_impossible_charge(amount_fen, lessons_covered, gift_lessons)
         covered = lessons_covered or math.ceil(amount_fen / self.terms["price_per_lesson_fen"])
         gifts = self._gifts_of(covered) if gift_lessons is None else gift_lessons
