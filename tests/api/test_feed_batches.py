@@ -142,7 +142,10 @@ def test_a_fact_in_a_batch_is_judged_exactly_as_its_single_report(
     body: dict[str, Any],
 ) -> None:
     institution_id = bureau.legitimate()
-    alone, batched = [ledger.sign(institution_id)["id"] for _ in range(2)]
+    # Two families' contracts (one pupil's two would count together toward the 60 lessons).
+    alone, batched = [
+        ledger.sign(institution_id, pupil_ref=f"pupil-2026-041{n}")["id"] for n in range(2)
+    ]
     for contract_id in (alone, batched):
         ledger.id = contract_id
         ledger.reported("payments", PAYMENT)
