@@ -21,7 +21,7 @@ Signals (numbers from ``DEFAULT_RULE_PACK.risk``; sources in docs/domain.md §4.
 - ``licence_expired``: on each day reviewed after a licence's last day without renewal (rule
   ``licence.expired``). Red; resolved by a renewal, or when the licence ends otherwise.
 - ``abnormal_closure``: an abnormal cessation (跑路/闭店), on the day it takes effect. Red;
-  stays open.
+  stays open unless the cessation is annulled.
 - ``supervision_ended``: the fund supervision has ended, none is in place again, and
   unconsumed fees are owed. Red; resolved when supervision is established again or nothing is
   owed. Coverage then counts nothing as held.
@@ -93,8 +93,9 @@ class RiskAlerts(RiskInForce):
     name: ClassVar[str] = "risk_alerts"
     # 2: 64-bit positions and fen; 3: complaint surges; 4: charges as blocks, terminated
     # contracts owed, the risk reserve in coverage; 5: by effective dates on the days
-    # reviewed, annulments followed, an ended supervision
-    version: ClassVar[int] = 5
+    # reviewed, annulments followed, an ended supervision; 6: an annulled abnormal cessation
+    # resolves its closure alert
+    version: ClassVar[int] = 6
     follows: ClassVar[tuple[type[DomainEvent], ...]] = (
         *INSTITUTION_EVENTS,
         *CONTRACT_EVENTS,

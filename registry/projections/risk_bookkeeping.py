@@ -31,6 +31,7 @@ from registry.projections.base import BatchProjection, Fact, upsert
 from registry.projections.public_register import DECISIONS
 from registry.projections.register_day import RegisterDay
 from registry.projections.risk_signals import (
+    CLOSURE,
     COMPLAINTS,
     COVERAGE,
     EXPIRED,
@@ -55,7 +56,7 @@ from registry.projections.risk_tables import (
 )
 
 # Alerts that later facts can change; the others are written once and never read back.
-TRACKED = (COVERAGE, INFLOW_SPIKE, OVERDUE, LICENCE, EXPIRED, COMPLAINTS, UNSUPERVISED)
+TRACKED = (COVERAGE, INFLOW_SPIKE, OVERDUE, LICENCE, EXPIRED, COMPLAINTS, UNSUPERVISED, CLOSURE)
 
 # The statuses in which an institution's licence has ended (it no longer expires).
 LICENCE_ENDED = ("revoked", "ceased", "converted", "deregistered")

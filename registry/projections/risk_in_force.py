@@ -97,6 +97,9 @@ class RiskInForce(RiskBookkeeping):
             self._judge_coverage(inst, fact)
         if s.status == was:
             return
+        if s.cessation is None:
+            # No cessation in force (an annulled one is left out of the fold): no closure.
+            self._resolve(inst, CLOSURE, None, fact)
         if s.status == "deregistered":
             # A deregistered institution can no longer be verified: its orders close.
             key = inst["institution_id"]

@@ -1,6 +1,7 @@
 """Risk alerts read what is in force by effective dates, on the days the registry reviews: an
 ended fund supervision while families are still owed their prepaid fees, a supervision ended
-from a later day, its re-establishment; an annulled revocation. SQLite and PostgreSQL alike.
+from a later day, its re-establishment; an annulled revocation; an annulled abnormal cessation.
+SQLite and PostgreSQL alike.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from uuid import UUID
 from registry.domain.clock import today
 from registry.domain.commands.institutions import (
     AnnulDecision,
+    CeaseOperations,
     EndFundSupervision,
     EstablishFundSupervision,
     RevokeLicence,
@@ -135,3 +137,29 @@ def test_an_annulled_revocation_puts_the_licence_back_under_watch(desk: Desk) ->
 
     alert = desk.only("licence_expiring")
     assert (alert["level"], alert["status"]) == ("yellow", "open")
+
+
+def test_an_annulled_abnormal_cessation_resolves_its_abnormal_closure_alert(desk: Desk) -> None:
+    school = desk.legitimate()
+    desk.pay(desk.contract(school), 432_000)
+    ceased = desk.bureau(
+        CeaseOperations(
+            institution_id=school,
+            kind="abnormal",
+            ceased_on=TODAY - timedelta(days=3),
+            reason="负责人失联，门店关闭",
+        )
+    ).position
+    assert desk.only("abnormal_closure")["status"] == "open"
+
+    annulled = desk.bureau(
+        AnnulDecision(
+            institution_id=school,
+            position=ceased,
+            decision_no="海复决〔2026〕7号",
+            reason="行政复议撤销：门店照常营业",
+        )
+    ).position
+
+    alert = desk.only("abnormal_closure")
+    assert (alert["status"], alert["resolved_position"]) == ("resolved", annulled)
