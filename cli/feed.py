@@ -30,8 +30,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from api.feed_batches import report_batch
 from api.schemas.feed_batches import Fact, FeedBatch
-from cli.common import OPERATOR, open_services
-from cli.remote import ServerOption, remote_client
+from cli.common import OPERATOR
+from cli.remote import LocalOrRemote, ServerOption
 from registry.application.feed_batches import MAX_FACTS
 
 app = typer.Typer(help="Facts reported by banks and teaching platforms.", no_args_is_help=True)
@@ -138,26 +138,9 @@ def load(
         raise typer.Exit(1)
 
 
-class _sender:
+class _sender(LocalOrRemote):
     """Sends a batch to the database, or through the API with ``--server``; its answer and
     whether it was answered from an earlier run."""
-
-    def __init__(self, server: str | None) -> None:
-        self.server = server
-
-    def __enter__(self) -> _sender:
-        if self.server is None:
-            self._services = open_services()
-            self.services = self._services.__enter__()
-        else:
-            self.client = remote_client(self.server)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.server is None:
-            self._services.__exit__(None, None, None)
-        else:
-            self.client.close()
 
     def __call__(self, batch: FeedBatch) -> tuple[dict[str, Any], bool]:
         if self.server is None:

@@ -19,9 +19,9 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from cli.common import OPERATOR, CliError, open_services
+from cli.common import OPERATOR, CliError
 from cli.import_rows import FileProblem, RowProblem, entries
-from cli.remote import ServerOption, remote_client
+from cli.remote import LocalOrRemote, ServerOption
 from registry.application.imports import ImportEntry, ImportOutcome
 from registry.domain.errors import Conflict, RegistryError, RuleViolation
 from registry.domain.institution import Institution
@@ -144,25 +144,8 @@ def institutions(
         raise typer.Exit(1)
 
 
-class _writer:
+class _writer(LocalOrRemote):
     """Writes batches of entries to the database, or through the API with ``--server``."""
-
-    def __init__(self, server: str | None) -> None:
-        self.server = server
-
-    def __enter__(self) -> _writer:
-        if self.server is None:
-            self._services = open_services()
-            self.services = self._services.__enter__()
-        else:
-            self.client = remote_client(self.server)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.server is None:
-            self._services.__exit__(None, None, None)
-        else:
-            self.client.close()
 
     def __call__(self, batch: list[ImportEntry], dry_run: bool) -> list[ImportOutcome]:
         if self.server is None:

@@ -7,11 +7,13 @@ history and the process list); the URL from ``--server`` or ``REGISTRY_SERVER``.
 from __future__ import annotations
 
 import os
-from typing import Annotated
+from contextlib import ExitStack
+from typing import Annotated, Self
 
 import typer
 
-from cli.common import CliError
+from cli.common import CliError, open_services
+from registry.bootstrap import Services
 from registry.client import RegistryClient
 
 ServerOption = Annotated[
@@ -33,3 +35,26 @@ def remote_client(server: str) -> RegistryClient:
     if not server.startswith(("http://", "https://")):
         raise CliError(f"--server must be an http:// or https:// URL, not {server!r}")
     return RegistryClient(server, key)
+
+
+class LocalOrRemote:
+    """The database's services, or a client of the API with ``--server``: opened on entering,
+    closed on leaving. A command's writer subclasses it and sends through whichever is open."""
+
+    services: Services
+    client: RegistryClient
+
+    def __init__(self, server: str | None) -> None:
+        self.server = server
+        self._stack = ExitStack()
+
+    def __enter__(self) -> Self:
+        if self.server is None:
+            self.services = self._stack.enter_context(open_services())
+        else:
+            self.client = remote_client(self.server)
+            self._stack.callback(self.client.close)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stack.close()
