@@ -25,13 +25,11 @@ from typing import Annotated, Any
 
 import typer
 from pydantic import TypeAdapter, ValidationError
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from api.feed_batches import report_batch
 from api.schemas.feed_batches import Fact, FeedBatch
 from cli.common import OPERATOR
-from cli.remote import LocalOrRemote, ServerOption
+from cli.remote import LocalOrRemote, ServerOption, progress_bar
 from registry.application.feed_batches import MAX_FACTS
 
 app = typer.Typer(help="Facts reported by banks and teaching platforms.", no_args_is_help=True)
@@ -99,16 +97,7 @@ def load(
     lines = read_lines(file, problems)
     bad = len(problems)
     counts: Counter[str] = Counter()
-    console = Console(stderr=True)
-    progress = Progress(
-        TextColumn("reporting"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=console,
-        transient=True,
-        disable=not console.is_terminal,
-    )
+    progress = progress_bar("reporting")
     with progress, _sender(server) as send:
         task = progress.add_task("facts", total=len(lines))
         for chunk in chunks(lines, batch):

@@ -16,12 +16,10 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from cli.common import OPERATOR, CliError
 from cli.import_rows import FileProblem, RowProblem, entries
-from cli.remote import LocalOrRemote, ServerOption
+from cli.remote import LocalOrRemote, ServerOption, progress_bar
 from registry.application.imports import ImportEntry, ImportOutcome
 from registry.domain.errors import Conflict, RegistryError, RuleViolation
 from registry.domain.institution import Institution
@@ -107,16 +105,7 @@ def institutions(
         rows = list(entries(file, encoding))
     except FileProblem as e:
         raise CliError(str(e)) from None
-    console = Console(stderr=True)
-    progress = Progress(
-        TextColumn("importing"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=console,
-        transient=True,
-        disable=not console.is_terminal,
-    )
+    progress = progress_bar("importing")
     with progress, _writer(server) as write:
         task = progress.add_task("rows", total=len(rows))
         for chunk in _batches(rows, batch):

@@ -11,6 +11,8 @@ from contextlib import ExitStack
 from typing import Annotated, Self
 
 import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from cli.common import CliError, open_services
 from registry.bootstrap import Services
@@ -58,3 +60,17 @@ class LocalOrRemote:
 
     def __exit__(self, *exc: object) -> None:
         self._stack.close()
+
+
+def progress_bar(label: str) -> Progress:
+    """A writer's progress on standard error: shown on a terminal, silent in a pipe or a log."""
+    console = Console(stderr=True)
+    return Progress(
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,
+    )
