@@ -326,9 +326,10 @@ class Life(Draws):
             # Removed by the generator's day at the latest: never beyond the days ahead a
             # decision may be dated (``decision.date_bounds``).
             later = min(on + timedelta(days=self.rng.randint(180, 400)), AS_OF)
-            inst.remove_from_blacklist(
-                decision_no=self.decision_no("移", later), removed_on=later, actor=self.actor
-            )
+            if later > on:  # a listing dated after the generator's day stays listed
+                inst.remove_from_blacklist(
+                    decision_no=self.decision_no("移", later), removed_on=later, actor=self.actor
+                )
 
     def academic_life(self, inst: Institution, licensed: date) -> list[Aggregate]:
         """Academic training: non-profits licensed before 双减 keep operating; companies convert

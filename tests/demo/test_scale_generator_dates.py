@@ -38,3 +38,16 @@ def test_every_decision_of_the_scale_generator_lies_within_the_bounds_and_in_ord
                 assert EARLIEST <= d.effective_on <= LATEST, (seed, n, d.kind, d.effective_on)
                 checked += 1
     assert checked > 2_000
+
+
+@pytest.mark.parametrize("n", [34837, 41439])
+def test_a_blacklisting_dated_after_the_generators_day_is_never_lifted_before_it_began(
+    n: int,
+) -> None:
+    # Institutions 34837 and 41439 of seed 2021 were recorded late, blacklisted in November
+    # and "lifted" on the generator's day in October: the 100,000-institution load stopped.
+    for aggregate in build(2021, n, 1):
+        if isinstance(aggregate, Institution):
+            kinds = [d.kind for d in in_effect_order(aggregate.decisions)]
+            assert "Blacklisted" in kinds, (n, kinds)
+            assert "RemovedFromBlacklist" not in kinds, (n, kinds)
