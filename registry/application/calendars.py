@@ -9,11 +9,14 @@ calendar: lessons are judged against what it holds when they are reported.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
 from registry.application.core import EventStore
@@ -27,6 +30,10 @@ from registry.domain.rules import CALENDAR_PROVINCE
 
 REPOSITORY_FILE = "school_calendars.json"
 ADMIN_ONLY: tuple[str, ...] = ()  # ``require`` lets admins through whatever the roles
+
+Lookup = Callable[[str], SchoolCalendar]
+# The calendars a batch of lessons is judged against, read once when the batch is (``held``).
+_HELD: ContextVar[Lookup | None] = ContextVar("held_school_calendars", default=None)
 
 
 def repository_calendar() -> dict[str, Any]:
@@ -56,6 +63,9 @@ class CalendarLoad:
 class Calendars:
     def __init__(self, store: EventStore) -> None:
         self.store = store
+        # The calendars of the last version read, and each province's calendar made from them:
+        # a lesson reads only the stream's version from the log while nothing changes.
+        self._memo: tuple[int, SchoolCalendars | None, dict[str, SchoolCalendar]] = (-1, None, {})
 
     def _recorded(self) -> SchoolCalendars | None:
         return self.store.find(SchoolCalendars, CALENDARS_ID)
@@ -93,29 +103,57 @@ class Calendars:
         raise Conflict("the school calendars are being changed by another request; retry")
 
     def for_district(self, district_code: str) -> SchoolCalendar:
-        """The calendar the district's lessons are judged against, as recorded now."""
-        self.ensure_recorded()
-        calendars = self._recorded()
-        if calendars is None:  # cannot happen once recorded; said plainly if it does
-            raise NotFound("no school calendars are recorded")
-        return calendars.calendar_for(province_of(district_code))
+        """The calendar the district's lessons are judged against, as recorded now (or as
+        recorded when the batch being judged was, inside ``held``)."""
+        held = _HELD.get()
+        if held is not None:
+            return held(district_code)
+        return self.lookup()(district_code)
 
-    def lookup(self) -> Callable[[str], SchoolCalendar]:
-        """Each district's calendar as recorded now, for judging many lessons at once (the
-        scale generator): read once, one calendar per province."""
-        self.ensure_recorded()
-        calendars = self._recorded()
-        by_province: dict[str, SchoolCalendar] = {}
+    def lookup(self) -> Lookup:
+        """Each district's calendar as recorded now, for judging many lessons at once (a
+        batch, the scale generator): one read of the log, one calendar per province."""
+        version = self._version()
+        memo_version, calendars, by_province = self._memo
+        if version != memo_version:
+            calendars = self._recorded()  # the library's own copy: nothing here changes it
+            if calendars is None:  # cannot happen once recorded; said plainly if it does
+                raise NotFound("no school calendars are recorded")
+            by_province = {}
+            self._memo = (calendars.version, calendars, by_province)
 
         def of(district_code: str) -> SchoolCalendar:
             province = province_of(district_code)
-            if province not in by_province:
-                by_province[province] = (
-                    calendars.calendar_for(province) if calendars else SchoolCalendar()
-                )
-            return by_province[province]
+            found = by_province.get(province)
+            if found is None:
+                found = calendars.calendar_for(province) if calendars else SchoolCalendar()
+                by_province[province] = found
+            return found
 
         return of
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        """Within, lessons are judged against the calendars as recorded on entering: a feed's
+        batch is reported at one moment, and reads the calendars once, not once a lesson."""
+        token = _HELD.set(self.lookup())
+        try:
+            yield
+        finally:
+            _HELD.reset(token)
+
+    def _version(self) -> int:
+        """The calendars' version as recorded now (recording the repository's file first if
+        the log holds none): the cached stream brought up to date, not copied."""
+        for _attempt in range(2):
+            try:
+                current: object = self.store.repository.get(CALENDARS_ID, deepcopy_from_cache=False)
+            except AggregateNotFoundError:
+                self.ensure_recorded()
+                continue
+            if isinstance(current, SchoolCalendars):
+                return current.version
+        raise NotFound("no school calendars are recorded")
 
     def entries(self, province: str | None = None, year: int | None = None) -> dict[str, Any]:
         """The recorded holidays (of ``year``) and vacations (of ``province`` and ``year``)."""

@@ -12,6 +12,7 @@ again from the start, a few times, before it is answered 409.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Any, Literal
 from uuid import UUID
@@ -80,9 +81,11 @@ def report_facts(
     principal: Principal,
     facts: Sequence[ContractCommand],
     acknowledge: AcknowledgeBatch | None = None,
+    hold: Callable[[], AbstractContextManager[None]] = nullcontext,
 ) -> BatchResult:
     """Judge every fact, save the recorded ones together; ``acknowledge``'s rows commit with
-    them (or, when every fact is refused, are the caller's to store)."""
+    them (or, when every fact is refused, are the caller's to store). ``hold`` keeps what the
+    facts only read (the school calendars) as it was when each judgement of the batch began."""
     principal.require(FEED_ROLES)
     if not 1 <= len(facts) <= MAX_FACTS:
         raise InvalidInput(f"a batch holds 1 to {MAX_FACTS} facts, not {len(facts)}", "facts")
@@ -96,10 +99,11 @@ def report_facts(
         # First on the contracts as this process last saw them (no read of the database);
         # a refusal may have been judged on a copy that was behind, so then judge them again.
         batch = Batch(store, cached=attempt == 1)
-        judged = [
-            _judge(change, principal, fact, batch)
-            for change, fact in zip(changes, facts, strict=True)
-        ]
+        with hold():
+            judged = [
+                _judge(change, principal, fact, batch)
+                for change, fact in zip(changes, facts, strict=True)
+            ]
         if batch.cached and any(isinstance(j, RegistryError) for j in judged):
             continue
         answer = None

@@ -107,7 +107,9 @@ class Registry:
         """A feed's batch (``feed_batches``): every fact judged by its own command's handler,
         refused ones recording nothing, the rest saved in one transaction with the rows
         ``acknowledge`` gives for the answer."""
-        return report_facts(self.store, self._handlers, principal, facts, acknowledge)
+        return report_facts(
+            self.store, self._handlers, principal, facts, acknowledge, self.calendars.held
+        )
 
     def import_institutions(
         self, principal: Principal, entries: Sequence[ImportEntry], *, save: bool = True

@@ -173,6 +173,42 @@ def test_a_lesson_is_judged_by_the_calendar_recorded_when_it_is_reported_and_a_r
     assert rebuilt.calendar_for("44") == registry.calendars.for_district(GUANGZHOU_TIANHE)
 
 
+def test_a_lesson_is_judged_by_a_calendar_another_process_loaded_after_this_one_last_read_it(
+    services: Services,
+) -> None:
+    registry = services.registry
+    contract_id = contract_in(registry, GUANGZHOU_TIANHE)
+    lesson_on(registry, contract_id, "2026-07-07")  # judged on the default summer: no flag
+    other = build_services(services.settings)  # another server on the same database
+    try:
+        other.registry.load_calendar(ADMIN, guangdong_summer_from("2026-07-04"))
+    finally:
+        other.close()
+
+    lesson_on(registry, contract_id, "2026-07-07")  # now inside the published summer
+
+    assert rest_day_flags(registry, contract_id) == ["lessons.academic_rest_day"]
+
+
+def test_the_lessons_of_a_feeds_batch_are_judged_by_the_calendar_recorded_when_it_is_reported(
+    services: Services,
+) -> None:
+    registry = services.registry
+    contract_id = contract_in(registry, GUANGZHOU_TIANHE)
+    on_july_7 = {
+        "starts_at": shanghai("2026-07-07", "16:00"),
+        "ends_at": shanghai("2026-07-07", "17:30"),
+    }
+    lessons = [record_consumption(contract_id, 1, **on_july_7) for _ in range(2)]
+    before = registry.report_facts(ADMIN, lessons)  # on the default summer: no flag
+    registry.load_calendar(ADMIN, guangdong_summer_from("2026-07-04"))
+
+    after = registry.report_facts(ADMIN, lessons)
+
+    assert [o.breaches for o in before.outcomes] == [(), ()]
+    assert [o.breaches for o in after.outcomes] == [("lessons.academic_rest_day",)] * 2
+
+
 def test_loading_the_same_calendar_file_again_records_nothing(services: Services) -> None:
     registry = services.registry
     first = registry.load_calendar(ADMIN, guangdong_summer_from("2026-07-04"))
