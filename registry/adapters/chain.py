@@ -73,6 +73,8 @@ class ChainStep:
     ``placeholder`` is the driver's parameter marker (``?`` for sqlite3, ``%s`` for psycopg),
     ``table`` the chain table's name as the SQL should spell it (schema-qualified on PostgreSQL),
     ``events_table`` and ``position_column`` where the events and their positions are.
+    ``arrays``: the rows go as two arrays (positions, hashes) in one ``INSERT ... SELECT FROM
+    unnest`` (PostgreSQL, binary); otherwise one row at a time through ``executemany``.
     """
 
     def __init__(
@@ -83,8 +85,10 @@ class ChainStep:
         events_table: str,
         position_column: str,
         column_types: tuple[str, str],
+        arrays: bool = False,
     ) -> None:
         p = placeholder
+        self.arrays = arrays
         self.create_table = (
             f"CREATE TABLE IF NOT EXISTS {table} "
             f"(position {column_types[0]} PRIMARY KEY, hash {column_types[1]} NOT NULL)"
@@ -94,6 +98,9 @@ class ChainStep:
             f"SELECT 1 AS earlier FROM {events_table} WHERE {position_column} < {p} LIMIT 1"
         )
         self.insert = f"INSERT INTO {table} (position, hash) VALUES ({p}, {p})"
+        self.insert_arrays = (
+            f"INSERT INTO {table} (position, hash) SELECT * FROM unnest(%b::bigint[], %b::bytea[])"
+        )
 
     def __call__(
         self, cursor: ChainCursor, stored_events: Sequence[StoredEvent], positions: Sequence[int]
@@ -119,7 +126,8 @@ class ChainStep:
                     f"the event log was cut below its chain head (position {head_position}); "
                     "run `registry verify`"
                 )
-        rows: list[tuple[int, bytes]] = []
+        ordered: list[int] = []
+        hashes: list[bytes] = []
         for position, event in sorted(zip(positions, stored_events, strict=True)):
             previous = link(
                 previous,
@@ -129,5 +137,9 @@ class ChainStep:
                 event.topic,
                 event.state,
             )
-            rows.append((position, previous))
-        cursor.executemany(self.insert, rows)
+            ordered.append(position)
+            hashes.append(previous)
+        if self.arrays:
+            cursor.execute(self.insert_arrays, (ordered, hashes))
+        else:
+            cursor.executemany(self.insert, list(zip(ordered, hashes, strict=True)))

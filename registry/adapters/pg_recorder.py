@@ -9,9 +9,9 @@ about a third of that. Everything else is the library's own: the same table, the
 the notification ids returned in insert order, the same errors on a version conflict.
 
 After the insert, still in its transaction and under its lock, the recorder runs the registry's
-insert steps (the hash chain, ``chain.py``) with the same cursor, and then writes the rows the
-save asked to commit with its events (``with_events.py``: an Idempotency-Key's answer): a step
-that fails rolls the events back too.
+insert steps (the hash chain, ``chain.py``, its rows also sent as two binary arrays) with the
+same cursor, and then writes the rows the save asked to commit with its events
+(``with_events.py``: an Idempotency-Key's answer): a step that fails rolls the events back too.
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ class BinaryArraysPostgresRecorder(PostgresApplicationRecorder):
             events_table=f'"{schema}"."{self.events_table_name}"',
             position_column="notification_id",
             column_types=("bigint", "bytea"),
+            arrays=True,
         )
         self.insert_steps: list[InsertStep] = [self.chain]
         self.sql_create_statements.append(SQL(self.chain.create_table))  # type: ignore[arg-type]
