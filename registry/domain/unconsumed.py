@@ -179,15 +179,26 @@ def pooled_fen(ledger: Ledger) -> tuple[int, int]:
     The same figures as ``assess(ledger)`` rounded, in integer arithmetic only: read models
     recompute them on every contract event, where building fractions is most of the cost.
     """
+    return pooled_figures(ledger.blocks, ledger.refunded_fen, ledger.consumed_lessons)
+
+
+def pooled_figures(
+    blocks: tuple[Block, ...], refunded_fen: int, consumed_lessons: int
+) -> tuple[int, int]:
+    """``pooled_fen`` of the ledger of these figures, without building it: the blocks are
+    consumed in order, each lesson at its block's ``amount / lessons``."""
     numerator, denominator = 0, 1  # the exact consumed value, numerator / denominator
-    for block, used in zip(ledger.blocks, ledger.consumed_per_block(), strict=True):
+    left, paid = consumed_lessons, 0
+    for block in blocks:
+        amount, lessons = block.amount_fen, block.paid_lessons + block.gift_lessons
+        paid += amount
+        used = left if left < lessons else lessons
+        left -= used
         if used:
-            common = math.lcm(denominator, block.lessons)
-            numerator = numerator * (common // denominator) + used * block.amount_fen * (
-                common // block.lessons
-            )
+            common = math.lcm(denominator, lessons)
+            numerator = numerator * (common // denominator) + used * amount * (common // lessons)
             denominator = common
-    unconsumed = (ledger.paid_fen - ledger.refunded_fen) * denominator - numerator
+    unconsumed = (paid - refunded_fen) * denominator - numerator
     return (
         _half_up(numerator, denominator),
         _half_up(unconsumed, denominator) if unconsumed > 0 else 0,

@@ -28,7 +28,7 @@ from registry.domain.events import (
     PrepaidLiabilitiesTransferred,
     PrepaidRefunded,
 )
-from registry.domain.unconsumed import Block, Ledger, derived_gift_lessons, pooled_fen
+from registry.domain.unconsumed import Block, derived_gift_lessons, pooled_figures
 from registry.projections.base import BatchProjection, Fact, metadata, upsert
 
 contracts = Table(
@@ -78,16 +78,22 @@ def _parsed(blocks: str) -> tuple[Block, ...]:
 
 def settle_figures(row: dict[str, Any]) -> None:
     """Recompute the derived money figures of a contract row from its blocks (POOLED)."""
-    row["consumed_value_fen"], row["unconsumed_fen"] = pooled_fen(
-        Ledger(
-            blocks=blocks_of(row),
-            refunded_fen=row["refunded_fen"],
-            consumed_lessons=row["consumed_lessons"],
-        )
+    row["consumed_value_fen"], row["unconsumed_fen"] = pooled_figures(
+        blocks_of(row), row["refunded_fen"], row["consumed_lessons"]
     )
+    settle_escrow(row)
+
+
+def settle_escrow(row: dict[str, Any]) -> None:
+    """Recompute what the supervised account holds for a contract."""
     row["escrow_balance_fen"] = max(
         0, row["supervised_fen"] - row["released_fen"] - row["refunded_fen"]
     )
+
+
+# The events that change what the consumed and unconsumed amounts are computed from: the
+# charges, the lessons consumed, the refunds (and a new contract, which has none yet).
+REPRICING = frozenset({ContractSigned, PrepaidFeeCollected, LessonsConsumed, PrepaidRefunded})
 
 
 def apply_contract_fact(
@@ -146,7 +152,10 @@ def apply_contract_fact(
         row["status"] = STATUS_OF[type(event)]
     row["position"] = fact.position
     if settle:
-        settle_figures(row)
+        if type(event) in REPRICING:
+            settle_figures(row)
+        else:  # the consumed and unconsumed amounts are as they were
+            settle_escrow(row)
     return row
 
 

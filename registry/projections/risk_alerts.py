@@ -126,18 +126,25 @@ class RiskAlerts(RiskInForce):
     def _contract_fact(self, fact: Fact) -> None:
         key = fact.key
         before = self.contracts.get(key)
-        owner_before = before["institution_id"] if before else None
-        escrow_before = before["escrow_balance_fen"] if before else 0
-        owed_before = _owed(before) if before else 0
+        if before is None:
+            owner_before, escrow_before, owed_before = None, 0, 0
+        else:
+            owner_before = before["institution_id"]
+            escrow_before, owed_before = before["escrow_balance_fen"], _owed(before)
         row = rt.apply_contract_fact(self.contracts, fact)
         row["fact_version"] = fact.version
         self.changed["contracts"].add(key)
         owner = row["institution_id"]
-        if owner_before is not None:
-            self._add_totals(owner_before, -escrow_before, -owed_before)
-        self._add_totals(owner, row["escrow_balance_fen"], _owed(row))
-        for institution_id in {owner_before, owner} - {None}:
-            self._judge_coverage(self.institutions[str(institution_id)], fact)
+        escrow, owed = row["escrow_balance_fen"], _owed(row)
+        if owner_before == owner:  # the same institution: what changed is added once
+            self._add_totals(owner, escrow - escrow_before, owed - owed_before)
+            self._judge_coverage(self.institutions[owner], fact)
+        else:
+            if owner_before is not None:
+                self._add_totals(owner_before, -escrow_before, -owed_before)
+            self._add_totals(owner, escrow, owed)
+            for institution_id in {owner_before, owner} - {None}:
+                self._judge_coverage(self.institutions[str(institution_id)], fact)
         event = fact.event
         if isinstance(event, PrepaidFeeCollected):
             paid_on = datetime.fromisoformat(event.paid_at).astimezone(SHANGHAI).date()

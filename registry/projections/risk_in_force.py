@@ -148,15 +148,20 @@ class RiskInForce(RiskBookkeeping):
         self._resolve(self.institutions[order["institution_id"]], OVERDUE, order_id, fact)
 
     def _judge_coverage(self, inst: dict[str, Any], fact: Fact) -> None:
+        """Coverage and an ended supervision, judged on every contract fact. Most facts leave
+        an institution covered, supervised and without such an alert open, which changes
+        nothing: that is told from the figures alone, without building the metrics."""
         ended = inst["supervision_ended"]
-        judged = self.signals.coverage(
-            inst["escrow_balance_fen"],
-            inst["unconsumed_fen"],
-            inst["reserve_fen"],
-            ended["ended_on"] if ended else None,
-        )
-        self._judge(inst, COVERAGE, None, judged, fact, [fact.position])
-        self._judge_supervision(inst, fact)
+        ended_on = ended["ended_on"] if ended else None
+        escrow, owed = inst["escrow_balance_fen"], inst["unconsumed_fen"]
+        reserve = inst["reserve_fen"]
+        key = inst["institution_id"]
+        held = 0 if ended_on else escrow + reserve
+        if (key, COVERAGE, "") in self.open or self.signals.coverage_level(held, owed):
+            judged = self.signals.coverage(escrow, owed, reserve, ended_on)
+            self._judge(inst, COVERAGE, None, judged, fact, [fact.position])
+        if ended is not None or (key, UNSUPERVISED, "") in self.open:
+            self._judge_supervision(inst, fact)
 
     def _judge_supervision(self, inst: dict[str, Any], fact: Fact) -> None:
         judged = self.signals.supervision_ended(

@@ -77,6 +77,10 @@ class Signals:
         self.version = pack.version
         self.coverage_yellow = Fraction(str(risk.coverage_yellow))
         self.coverage_red = Fraction(str(risk.coverage_red))
+        self.red_numerator = self.coverage_red.numerator
+        self.red_denominator = self.coverage_red.denominator
+        self.yellow_numerator = self.coverage_yellow.numerator
+        self.yellow_denominator = self.coverage_yellow.denominator
         self.spike_ratio = Fraction(str(risk.inflow_spike_ratio))
         self.window = risk.inflow_window_days
         self.reach = risk.inflow_window_days + risk.inflow_trailing_days  # days an inflow counts
@@ -100,14 +104,8 @@ class Signals:
         below 1.0. Once the fund supervision has ended (``custody_ended_on``) and none is in
         place again, the account's balance is no longer held for the families: nothing
         covers."""
-        level = None
         held = 0 if custody_ended_on else escrow_fen + reserve_fen
-        if owed_fen > 0:  # held / owed < n / d, in integers
-            red, yellow = self.coverage_red, self.coverage_yellow
-            if held * red.denominator < red.numerator * owed_fen:
-                level = "red"
-            elif held * yellow.denominator < yellow.numerator * owed_fen:
-                level = "yellow"
+        level = self.coverage_level(held, owed_fen)
         metrics: dict[str, Any] = {
             "coverage_ratio": round(held / owed_fen, 4) if owed_fen else None,
             "escrow_balance_fen": escrow_fen,
@@ -117,6 +115,18 @@ class Signals:
         if custody_ended_on:
             metrics["custody_ended_on"] = custody_ended_on
         return level, metrics
+
+    def coverage_level(self, held_fen: int, owed_fen: int) -> str | None:
+        """The level of coverage alone, without its metrics: red when what is held is below
+        0.8 of what is owed, yellow below 1.0, None when covered or nothing is owed."""
+        if owed_fen <= 0:
+            return None
+        # held / owed < n / d, in integers
+        if held_fen * self.red_denominator < self.red_numerator * owed_fen:
+            return "red"
+        if held_fen * self.yellow_denominator < self.yellow_numerator * owed_fen:
+            return "yellow"
+        return None
 
     @staticmethod
     def supervision_ended(
