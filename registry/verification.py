@@ -22,6 +22,7 @@ from sqlalchemy import Connection, Engine, Table, select, text
 
 from registry.adapters.eventlog import LogReader
 from registry.adapters.store import create_db_engine
+from registry.adapters.transcoder import Decoded
 from registry.adapters.verification import ChainReport, verify_chain
 from registry.bootstrap import Services, all_projections
 from registry.projections.projector import Projector
@@ -87,6 +88,9 @@ class CappedLog:
 
     def decode(self, notification: StoredEvent) -> DomainEvent:
         return self.log.decode(notification)
+
+    def read_events(self, start: int, stop: int, topics: Sequence[str] = ()) -> list[Decoded]:
+        return self.log.read_events(start, min(stop, self.cap), topics)
 
 
 def verify_views(services: Services) -> tuple[int, str | None]:

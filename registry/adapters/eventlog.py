@@ -17,6 +17,7 @@ from eventsourcing.domain import DomainEvent
 from eventsourcing.persistence import Notification, StoredEvent
 from sqlalchemy import Engine, bindparam, text
 
+from registry.adapters.transcoder import Decoded
 from registry.settings import Settings
 
 # The library names the PostgreSQL event table after the application ("Registry").
@@ -41,6 +42,12 @@ class LogReader(Protocol):
 
     def decode(self, notification: StoredEvent) -> DomainEvent:
         """The domain event a stored event or notification holds."""
+        ...
+
+    def read_events(self, start: int, stop: int, topics: Sequence[str] = ()) -> list[Decoded]:
+        """The events after position ``start`` up to ``stop`` (of ``topics`` only, if given),
+        decoded, in log order: (position, stream id, version, recorded at, event, stream id
+        as text)."""
         ...
 
 

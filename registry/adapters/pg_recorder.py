@@ -24,7 +24,7 @@ import psycopg
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from psycopg import Cursor
-from psycopg.rows import DictRow
+from psycopg.rows import DictRow, tuple_row
 from psycopg.sql import SQL, Identifier
 
 from registry.adapters.chain import CHAIN_TABLE, ChainStep
@@ -59,6 +59,31 @@ class BinaryArraysPostgresRecorder(PostgresApplicationRecorder):
             table=Identifier(self.events_table_name),
             id_type=Identifier(self.datastore.originator_id_type),
         )
+
+    def select_rows(
+        self, start: int, stop: int, topics: Sequence[str] = ()
+    ) -> list[tuple[int, str, int, str, bytes]]:
+        """The stored events after position ``start`` up to ``stop`` (of ``topics`` only, if
+        given), in log order, as plain tuples: (position, stream id as text, version, topic,
+        state). What ``select_notifications`` reads, without building its objects."""
+        table = SQL("{schema}.{table}").format(
+            schema=Identifier(self.datastore.schema), table=Identifier(self.events_table_name)
+        )
+        statement = SQL(
+            "SELECT notification_id, originator_id::text, originator_version, topic, state "
+            "FROM {table} WHERE notification_id > %s AND notification_id <= %s"
+        ).format(table=table)
+        params: list[Any] = [start, stop]
+        if topics:
+            statement += SQL(" AND topic = ANY(%s)")
+            params.append(list(topics))
+        statement += SQL(" ORDER BY notification_id")
+        with (
+            self.datastore.get_connection() as conn,
+            conn.cursor(row_factory=tuple_row) as curs,
+        ):
+            curs.execute(statement, params, prepare=True)
+            return curs.fetchall()
 
     def _insert_stored_events(
         self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **_: Any

@@ -15,7 +15,7 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate, DomainEvent
 from eventsourcing.persistence import IntegrityError, Notification, StoredEvent, Transcoder
 
-from registry.adapters.transcoder import FastJSONTranscoder
+from registry.adapters.transcoder import Decoded, FastJSONTranscoder, WindowDecoder
 from registry.adapters.with_events import RowsWithEvents
 from registry.application.results import WriteResult
 from registry.domain.errors import Conflict, NotFound
@@ -30,6 +30,7 @@ class EventStore(Application[UUID]):
     # (``registry_events``), so it stays what it was when the first log was written.
     name = "Registry"
     env: ClassVar[dict[str, str]] = {"AGGREGATE_CACHE_MAXSIZE": "5000"}
+    _window_decoder: WindowDecoder | None = None
 
     def construct_transcoder(self) -> Transcoder:
         """The library's JSON transcoder and transcodings, decoding with ``orjson``."""
@@ -103,6 +104,21 @@ class EventStore(Application[UUID]):
         if not isinstance(event, DomainEvent):
             raise TypeError(f"position holds no domain event: {notification.topic}")
         return event
+
+    def read_events(self, start: int, stop: int, topics: Sequence[str] = ()) -> list[Decoded]:
+        """A follower's window, decoded: on PostgreSQL read as plain rows and decoded by one
+        ``WindowDecoder``, elsewhere through ``read`` and ``decode``."""
+        select_rows = getattr(self.recorder, "select_rows", None)
+        if select_rows is not None:
+            if self._window_decoder is None:
+                self._window_decoder = WindowDecoder(self.mapper)
+            return self._window_decoder.decode(select_rows(start, stop, topics))
+        decoded: list[Decoded] = []
+        for n in self.read(start + 1, stop - start, topics, stop):
+            event, stream = self.decode(n), n.originator_id
+            uid = stream if isinstance(stream, UUID) else UUID(stream)
+            decoded.append((n.id, uid, n.originator_version, event.timestamp, event, str(uid)))
+        return decoded
 
     def save_all(
         self, head: Aggregate, *others: Aggregate, with_events: Sequence[RowsWithEvents] = ()

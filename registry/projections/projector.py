@@ -15,7 +15,6 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 
-from eventsourcing.persistence import Notification
 from eventsourcing.utils import get_topic
 from sqlalchemy import Engine, insert, select, update
 
@@ -149,24 +148,7 @@ class Projector:
 
     def _window(self, start: int, last: int) -> list[Fact]:
         """The facts of the followed topics after ``start`` up to ``last``."""
-        notifications = self.log.read(
-            start=start + 1, limit=last - start, topics=self.topic_list, stop=last
-        )
-        return self._decode(notifications)
-
-    def _decode(self, notifications: Sequence[Notification]) -> list[Fact]:
-        decode = self.log.decode
-        return [
-            Fact(
-                n.id,
-                n.originator_id,  # type: ignore[arg-type]
-                n.originator_version,
-                (event := decode(n)).timestamp,
-                event,
-                str(n.originator_id),
-            )
-            for n in notifications
-        ]
+        return [Fact._make(d) for d in self.log.read_events(start, last, self.topic_list)]
 
     def _apply(self, positions: dict[str, int], last: int, facts: list[Fact]) -> None:
         """Apply one batch to every projection behind ``last``, in one transaction.

@@ -127,6 +127,34 @@ def test_every_event_of_the_old_log_decodes_to_its_declared_class(
         assert isinstance(services.registry.store.decode(n), by_topic[n.topic]), n.topic
 
 
+def test_the_projector_reads_each_event_of_the_old_log_as_the_library_decodes_it(
+    services: Services, old_log: list[StoredEvent]
+) -> None:
+    """The projector's windows (``read_events``, on PostgreSQL decoded without the library's
+    mapper) hold the events the mapper answers, older class versions upcast the same way."""
+    store = services.registry.store
+    expected = [
+        (n.id, n.originator_id, n.originator_version, store.decode(n))
+        for n in store.read(start=1, limit=len(old_log) + 10)
+    ]
+    windows = [
+        store.read_events(start, min(start + 50, len(old_log)), ())
+        for start in range(0, len(old_log), 50)
+    ]
+    read = [d for window in windows for d in window]
+    assert len(read) == len(expected)
+    for (position, stream, version, recorded_at, event, key), want in zip(
+        read, expected, strict=True
+    ):
+        assert (position, stream, version) == want[:3]
+        assert type(event) is type(want[3]) and vars(event) == vars(want[3]), position
+        assert (recorded_at, key) == (want[3].timestamp, str(want[1]))
+    some = sorted({n.topic for n in old_log})[:5]
+    assert [d[0] for d in store.read_events(0, len(old_log), some)] == [
+        n.id for n in store.read(start=1, limit=len(old_log) + 10, topics=some)
+    ]
+
+
 def test_every_stream_of_the_old_log_rebuilds_its_aggregate(
     services: Services, old_log: list[StoredEvent]
 ) -> None:
