@@ -14,15 +14,38 @@ and converting parameters row by row.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from typing import Any
 
 import orjson
-from sqlalchemy import JSON, Connection, Table
+from sqlalchemy import JSON, ColumnElement, Connection, Table, any_, bindparam
 from sqlalchemy.dialects import postgresql
 
 Convert = Callable[[Any], Any] | None
+# Values per ``IN (...)`` list where the database takes no arrays (SQLite).
+CHUNK = 1000
+
+
+def among(conn: Connection, column: Any, values: Iterable[Any]) -> ColumnElement[bool]:
+    """``column IN (values)``: on PostgreSQL ``column = ANY(%s)`` with the values as one array,
+    one statement text however many there are (compiled once, prepared by the driver); an
+    ``IN`` list elsewhere."""
+    if conn.dialect.name == "postgresql":
+        array = postgresql.ARRAY(column.type)
+        found: ColumnElement[bool] = column == any_(bindparam(None, list(values), type_=array))
+        return found
+    in_list: ColumnElement[bool] = column.in_(list(values))
+    return in_list
+
+
+def chunks(conn: Connection, values: Iterable[Any]) -> Iterable[list[Any]]:
+    """The values, in order, in as few lists as ``among`` takes: one on PostgreSQL, lists of
+    ``CHUNK`` elsewhere."""
+    ordered = sorted(values)
+    size = len(ordered) if conn.dialect.name == "postgresql" else CHUNK
+    for i in range(0, len(ordered), max(size, 1)):
+        yield ordered[i : i + size]
 
 
 def upsert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:

@@ -53,7 +53,7 @@ from registry.domain.events import (
 )
 from registry.domain.standing import decision_of, entry_day, status_history
 from registry.projections.base import BatchProjection, Fact, metadata, not_followed, upsert
-from registry.projections.bulk import insert_rows
+from registry.projections.bulk import among, insert_rows
 from registry.projections.public_items import decision_json, decisions_of, published
 
 institutions = Table(
@@ -160,7 +160,7 @@ class PublicRegister(BatchProjection):
     def load(self, conn: Connection, facts: Sequence[Fact]) -> None:
         ids = {f.key for f in facts if not isinstance(f.event, DayReviewed)}
         reviewed = [f.event.on for f in facts if isinstance(f.event, DayReviewed)]
-        where: ColumnElement[bool] = institutions.c.id.in_(ids)
+        where: ColumnElement[bool] = among(conn, institutions.c.id, ids)
         if reviewed:
             where = or_(where, institutions.c.next_change_on <= date.fromisoformat(max(reviewed)))
         rows = conn.execute(select(institutions).where(where)).mappings()

@@ -20,6 +20,7 @@ from registry.domain.events import (
     UnconsumedAmountAssessed,
 )
 from registry.projections.base import BatchProjection, Fact, metadata, upsert
+from registry.projections.bulk import among
 
 cases = Table(
     "rc_cases",
@@ -57,7 +58,7 @@ class RefundCases(BatchProjection):
 
     def load(self, conn: Connection, facts: Sequence[Fact]) -> None:
         ids = {f.key for f in facts}
-        found = conn.execute(select(cases).where(cases.c.case_id.in_(ids))).mappings()
+        found = conn.execute(select(cases).where(among(conn, cases.c.case_id, ids))).mappings()
         self.rows: dict[str, dict[str, Any]] = {r["case_id"]: dict(r) for r in found}
 
     def handle(self, fact: Fact) -> None:

@@ -30,6 +30,7 @@ from registry.domain.events import (
 )
 from registry.domain.unconsumed import Block, derived_gift_lessons, pooled_figures
 from registry.projections.base import BatchProjection, Fact, metadata, upsert
+from registry.projections.bulk import among
 
 contracts = Table(
     "rt_contracts",
@@ -180,7 +181,8 @@ class RefundTracking(BatchProjection):
 
     def load(self, conn: Connection, facts: Sequence[Fact]) -> None:
         ids = {f.key for f in facts}
-        found = conn.execute(select(contracts).where(contracts.c.contract_id.in_(ids))).mappings()
+        query = select(contracts).where(among(conn, contracts.c.contract_id, ids))
+        found = conn.execute(query).mappings()
         self.rows: dict[str, dict[str, Any]] = {r["contract_id"]: dict(r) for r in found}
         self.changed: set[str] = set()
 

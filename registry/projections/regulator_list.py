@@ -42,6 +42,7 @@ from registry.domain.events import (
 from registry.domain.standing import decision_of, entry_day, next_change
 from registry.domain.standing import standing as standing_on
 from registry.projections.base import BatchProjection, Fact, metadata, not_followed, upsert
+from registry.projections.bulk import among
 from registry.projections.public_items import decisions_of
 from registry.projections.public_register import DECISIONS
 from registry.projections.register_day import RegisterDay, day_table, kept_decision
@@ -108,7 +109,7 @@ class RegulatorList(BatchProjection):
     def load(self, conn: Connection, facts: Sequence[Fact]) -> None:
         ids = {f.key for f in facts if not isinstance(f.event, DayReviewed)}
         reviewed = [f.event.on for f in facts if isinstance(f.event, DayReviewed)]
-        where: ColumnElement[bool] = listed.c.id.in_(ids)
+        where: ColumnElement[bool] = among(conn, listed.c.id, ids)
         if reviewed:
             where = or_(where, listed.c.next_change_on <= date.fromisoformat(max(reviewed)))
         rows = conn.execute(select(listed).where(where)).mappings()

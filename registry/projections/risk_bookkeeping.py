@@ -28,6 +28,7 @@ from registry.domain.events import (
 )
 from registry.projections import refund_tracking as rt
 from registry.projections.base import BatchProjection, Fact, upsert
+from registry.projections.bulk import CHUNK, among, chunks
 from registry.projections.public_register import DECISIONS
 from registry.projections.register_day import RegisterDay
 from registry.projections.risk_signals import (
@@ -69,8 +70,6 @@ INSTITUTION_EVENTS: tuple[type[DomainEvent], ...] = (
 )
 # Events of a contract's stream: the ledger figures, and the breaches found on them.
 CONTRACT_EVENTS: tuple[type[DomainEvent], ...] = (*rt.CONTRACT_EVENTS, ComplianceBreachDetected)
-CHUNK = 1000  # ids per IN (...) list
-
 Key = tuple[str, str, str]  # institution, signal, subject
 
 
@@ -131,8 +130,9 @@ class RiskBookkeeping(BatchProjection):
 
         of_contracts, of_institutions = frozenset(CONTRACT_EVENTS), frozenset(INSTITUTION_EVENTS)
         contract_ids = {f.key for f in facts if type(f.event) in of_contracts}
-        for ids in _chunks(contract_ids):
-            for r in conn.execute(select(contracts).where(contracts.c.contract_id.in_(ids))):
+        for ids in chunks(conn, contract_ids):
+            query = select(contracts).where(among(conn, contracts.c.contract_id, ids))
+            for r in conn.execute(query):
                 self.contracts[r.contract_id] = dict(r._mapping)
         events = [f.event for f in facts]
         wanted = {f.key for f in facts if type(f.event) in of_institutions}
@@ -146,20 +146,24 @@ class RiskBookkeeping(BatchProjection):
         if days:
             wanted |= self._reviewed_candidates(conn, max(days))
 
-        for ids in _chunks(wanted):
+        for ids in chunks(conn, wanted):
             for r in conn.execute(
-                select(institutions).where(institutions.c.institution_id.in_(ids))
+                select(institutions).where(among(conn, institutions.c.institution_id, ids))
             ):
                 self.institutions[r.institution_id] = dict(r._mapping)
-            for r in conn.execute(select(orders).where(orders.c.institution_id.in_(ids))):
+            for r in conn.execute(select(orders).where(among(conn, orders.c.institution_id, ids))):
                 self.orders[r.order_id] = dict(r._mapping)
-            for r in conn.execute(select(inflows).where(inflows.c.institution_id.in_(ids))):
+            for r in conn.execute(
+                select(inflows).where(among(conn, inflows.c.institution_id, ids))
+            ):
                 self.inflows.setdefault(r.institution_id, {})[r.day] = r.amount_fen
-            for r in conn.execute(select(complaints).where(complaints.c.institution_id.in_(ids))):
+            for r in conn.execute(
+                select(complaints).where(among(conn, complaints.c.institution_id, ids))
+            ):
                 self.complaints.setdefault(r.institution_id, {})[r.day] = r.cases
             for r in conn.execute(
                 select(alerts).where(
-                    alerts.c.institution_id.in_(ids),
+                    among(conn, alerts.c.institution_id, ids),
                     alerts.c.status == "open",
                     alerts.c.signal.in_(TRACKED),
                 )
@@ -269,8 +273,8 @@ class RiskBookkeeping(BatchProjection):
         changed = self.changed
         upsert(conn, contracts, [self.contracts[k] for k in changed["contracts"]])
         upsert(conn, institutions, [self.institutions[k] for k in changed["institutions"]])
-        for ids in _chunks(self.gone_orders):
-            conn.execute(delete(orders).where(orders.c.order_id.in_(ids)))
+        for ids in chunks(conn, self.gone_orders):
+            conn.execute(delete(orders).where(among(conn, orders.c.order_id, ids)))
         upsert(conn, orders, [self.orders[k] for k in changed["orders"]])
         for keys in _chunks(self.gone_days):
             conn.execute(
