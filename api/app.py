@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
+import anyio
 from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
@@ -14,6 +15,7 @@ from api.errors import install_error_handlers
 from api.guard import Guard
 from api.openapi import install_openapi
 from api.public_cache import PublicCache
+from api.public_pages import PageReader
 from api.routes import (
     admin_keys,
     calendars,
@@ -46,6 +48,12 @@ def create_app(
         owned = services is None
         app.state.services = services or build_services(settings)
         app.state.projector_runner = None
+        # Current public pages in one prepared read, past the router (PostgreSQL).
+        reader = None
+        if app.state.services.settings.backend == "postgresql":
+            reader = PageReader(app.state.services.settings)
+            await reader.open()
+        app.state.page_reader = reader
         if run_projector:
             app.state.projector_runner = ProjectorRunner(app.state.services)
             app.state.projector_runner.start()
@@ -54,6 +62,8 @@ def create_app(
         finally:
             if app.state.projector_runner is not None:
                 app.state.projector_runner.stop()
+            if reader is not None:
+                await reader.close()
             if owned:
                 app.state.services.close()
 
@@ -67,7 +77,7 @@ def create_app(
     install_error_handlers(app)
     app.state.consistency_waiters = Waiters(settings.max_consistency_waiters)
     # Public reads answered from memory while the read models stay where they were.
-    app.add_middleware(PublicCache, positions=lambda app: app.state.services.projector.positions)
+    app.add_middleware(PublicCache, positions=_positions_of)
     # Outermost: limits, throttles and the key before anything reads the request.
     app.add_middleware(Guard, settings=settings)
     app.include_router(health.router)
@@ -85,3 +95,14 @@ def create_app(
     # Outermost: /metrics, request ids and the one log line per request see every request.
     observability.install(app, settings.log_level, settings.log_format)
     return app
+
+
+def _positions_of(app: FastAPI) -> Callable[[], Awaitable[dict[str, int]]]:
+    """How the public cache reads the read models' positions: on the page reader's pool when
+    there is one, else in a worker thread through the projector."""
+    projector = app.state.services.projector
+    reader: PageReader | None = app.state.page_reader
+    if reader is not None:
+        names = frozenset(projector.projections)
+        return lambda: reader.positions(names)
+    return lambda: anyio.to_thread.run_sync(projector.positions)

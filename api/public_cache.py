@@ -22,12 +22,12 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-import anyio
+from api.public_pages import ROUTE
 
 Scope = dict[str, Any]
 Message = dict[str, Any]
@@ -49,7 +49,7 @@ class PositionReader:
     that arrived in between.
     """
 
-    def __init__(self, read: Callable[[], dict[str, int]]) -> None:
+    def __init__(self, read: Callable[[], Awaitable[dict[str, int]]]) -> None:
         self._read = read
         self._asked = 0  # tickets handed out
         self._served = 0  # every ticket up to this one has its answer
@@ -68,7 +68,7 @@ class PositionReader:
             self._reading = True
             covers = self._asked  # every ticket so far: this read starts after all of them
             try:
-                value = await anyio.to_thread.run_sync(self._read)
+                value = await self._read()
             finally:
                 self._reading = False
                 done, self._done = self._done, asyncio.Event()
@@ -77,11 +77,22 @@ class PositionReader:
         return self._value
 
 
+@dataclass(frozen=True)
+class Route:
+    """What the request log and the metrics name an answer by (the route's template)."""
+
+    path: str
+
+
+PAGE_ROUTE = Route(ROUTE)
+
+
 @dataclass
 class Entry:
     status: int
     headers: list[tuple[bytes, bytes]]
     body: bytes
+    route: Route | None = None  # the route that answered it first
 
 
 class PublicCache:
@@ -90,7 +101,7 @@ class PublicCache:
     def __init__(
         self,
         app: Any,
-        positions: Callable[[Any], Callable[[], dict[str, int]]],
+        positions: Callable[[Any], Callable[[], Awaitable[dict[str, int]]]],
         max_entries: int = 20_000,
         max_bytes: int = 64 * 1024 * 1024,
     ) -> None:
@@ -134,9 +145,31 @@ class PublicCache:
         entry = self._entries.get(key)
         if entry is not None:
             self._entries.move_to_end(key)
+            scope["route"] = entry.route
             await _send(send, entry.status, entry.headers, entry.body)
             return
+        if not key[1] and await self._page(scope, send, key, etag):
+            return
         await self._fill(scope, receive, send, key, etag)
+
+    async def _page(self, scope: Scope, send: Send, key: tuple[str, str], etag: bytes) -> bool:
+        """A current institution page read past the router (``api/public_pages.py``), kept
+        like any other answer; False when the ordinary route must answer it."""
+        reader = getattr(scope["app"].state, "page_reader", None)
+        body = await reader.page(key[0]) if reader is not None else None
+        if body is None:
+            return False
+        headers = [
+            (b"content-length", str(len(body)).encode()),
+            (b"content-type", b"application/json"),
+            (b"etag", etag),
+            (b"cache-control", b"no-cache"),
+        ]
+        scope["route"] = PAGE_ROUTE
+        await _send(send, 200, headers, body)
+        if self._etag == etag and len(body) <= self.max_bytes // 64:
+            self._keep(key, Entry(200, headers, body, PAGE_ROUTE))
+        return True
 
     def _reader_for(self, scope: Scope) -> PositionReader:
         if self._reader is None:
@@ -190,7 +223,9 @@ class PublicCache:
         await send(start)
         await send({"type": "http.response.body", "body": body})
         if start["status"] == 200 and self._etag == etag and len(body) <= self.max_bytes // 64:
-            self._keep(key, Entry(200, list(start["headers"]), body))
+            template = getattr(scope.get("route"), "path", None)
+            route = Route(template) if template else None
+            self._keep(key, Entry(200, list(start["headers"]), body, route))
 
     def _keep(self, key: tuple[str, str], entry: Entry) -> None:
         old = self._entries.pop(key, None)

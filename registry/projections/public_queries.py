@@ -46,6 +46,28 @@ def public_item(row: Any) -> dict[str, Any]:
     return item
 
 
+def institution_page(
+    row: Any, as_of: date | None = None, known_at: datetime | None = None
+) -> dict[str, Any]:
+    """The public page of a register row (or of a dated version of it): the row's standing,
+    or the standing its decisions give at the end of ``as_of`` as known at ``known_at``."""
+    if as_of is not None:
+        found = published(decisions_of(row), as_of, known_at)
+        if found is None:
+            raise NotFound(
+                f"institution {row['id']} was not yet in the register on {as_of.isoformat()}"
+            )
+        row = {**row, **found}
+    item = public_item(row)
+    item["blacklisting"] = row.get("blacklisting")
+    item["registered_on"] = _iso(row["registered_on"])
+    item["as_of"] = as_of.isoformat() if as_of else None
+    item["known_at"] = known_at.isoformat() if known_at else None
+    item["status_history"] = list(row["history"])
+    item["penalties"] = list(row["penalties"])
+    return item
+
+
 def _name_contains(column: ColumnElement[str], text: str) -> ColumnElement[bool]:
     """``column LIKE %text%`` with LIKE's own wildcards in ``text`` taken literally."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -209,22 +231,7 @@ class PublicQueries:
                     )
                 row = version.item
                 as_of = as_of or known_at.astimezone(SHANGHAI).date()
-        if as_of is not None:
-            found = published(decisions_of(row), as_of, known_at)
-            if found is None:
-                raise NotFound(
-                    f"institution {institution_id} was not yet in the register on "
-                    f"{as_of.isoformat()}"
-                )
-            row = {**row, **found}
-        item = public_item(row)
-        item["blacklisting"] = row.get("blacklisting")
-        item["registered_on"] = _iso(row["registered_on"])
-        item["as_of"] = as_of.isoformat() if as_of else None
-        item["known_at"] = known_at.isoformat() if known_at else None
-        item["status_history"] = list(row["history"])
-        item["penalties"] = list(row["penalties"])
-        return item
+        return institution_page(row, as_of, known_at)
 
     def search_register(
         self,
