@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLiteDatastore
@@ -20,6 +21,8 @@ from registry.adapters.with_events import InsertTransaction, write_all
 
 # A step of the insert transaction: (cursor, the events, their positions).
 InsertStep = Callable[[Any, Sequence[StoredEvent], Sequence[int]], None]
+# Ids named in one ``IN (...)``, well under SQLite's limit of bound parameters.
+IDS_PER_SELECT = 500
 
 
 class RegistrySQLiteRecorder(SQLiteApplicationRecorder):
@@ -35,6 +38,30 @@ class RegistrySQLiteRecorder(SQLiteApplicationRecorder):
         )
         self.insert_steps: list[InsertStep] = [self.chain]
         super().__init__(datastore, events_table_name)
+
+    def select_events_of(self, originator_ids: Sequence[UUID]) -> list[StoredEvent]:
+        """Every event of these aggregates, each one's in version order, a query per 500."""
+        found: list[StoredEvent] = []
+        ids = [i.hex for i in originator_ids]
+        with self.datastore.transaction(commit=False) as c:
+            for start in range(0, len(ids), IDS_PER_SELECT):
+                chunk = ids[start : start + IDS_PER_SELECT]
+                c.execute(
+                    "SELECT originator_id, originator_version, topic, state "
+                    f"FROM {self.events_table_name} WHERE originator_id IN "
+                    f"({', '.join('?' * len(chunk))}) ORDER BY originator_id, originator_version",
+                    chunk,
+                )
+                found.extend(
+                    StoredEvent(
+                        originator_id=self.convert_originator_id(row["originator_id"]),
+                        originator_version=row["originator_version"],
+                        topic=row["topic"],
+                        state=row["state"],
+                    )
+                    for row in c.fetchall()
+                )
+        return found
 
     def construct_create_table_statements(self) -> list[str]:
         return [*super().construct_create_table_statements(), self.chain.create_table]
