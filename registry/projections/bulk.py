@@ -14,7 +14,8 @@ and converting parameters row by row.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
@@ -23,6 +24,8 @@ from sqlalchemy import JSON, ColumnElement, Connection, Table, any_, bindparam
 from sqlalchemy.dialects import postgresql
 
 Convert = Callable[[Any], Any] | None
+# Where ``together`` keeps the writes it holds back, in the connection's ``info``.
+QUEUE = "registry.bulk.queue"
 # Values per ``IN (...)`` list where the database takes no arrays (SQLite).
 CHUNK = 1000
 
@@ -63,6 +66,28 @@ def insert_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) 
         _write(conn, table, rows, replace=False)
 
 
+@contextmanager
+def together(conn: Connection) -> Iterator[None]:
+    """On PostgreSQL, the writes of this module made inside the block are sent when it ends,
+    in their order, all in one pipeline: one round trip for them all, not one each (they answer
+    nothing that is read before). Nothing is sent if the block raises. Elsewhere they run at
+    once."""
+    if conn.dialect.name != "postgresql":
+        yield
+        return
+    queue: list[tuple[str, tuple[list[Any], ...]]] = []
+    conn.info[QUEUE] = queue
+    try:
+        yield
+    finally:
+        conn.info.pop(QUEUE, None)
+    if queue:
+        driver = conn.connection.driver_connection
+        with driver.pipeline(), driver.cursor() as cursor:  # type: ignore[union-attr]
+            for sql, arrays in queue:
+                cursor.execute(sql, arrays)
+
+
 def _write(conn: Connection, table: Table, rows: Sequence[dict[str, Any]], replace: bool) -> None:
     names = [c.name for c in table.columns]
     if conn.dialect.name == "postgresql":
@@ -71,7 +96,11 @@ def _write(conn: Connection, table: Table, rows: Sequence[dict[str, Any]], repla
             [_json(r.get(n)) for r in rows] if n in json_columns else [r.get(n) for r in rows]
             for n in names
         )
-        conn.exec_driver_sql(_postgres_sql(table, replace), arrays)
+        queue = conn.info.get(QUEUE)
+        if queue is not None:
+            queue.append((_postgres_sql(table, replace), arrays))
+        else:
+            conn.exec_driver_sql(_postgres_sql(table, replace), arrays)
         return
     pairs = list(zip(names, _bind_processors(conn.dialect, table), strict=True))
     values = [tuple(r.get(n) if f is None else f(r.get(n)) for n, f in pairs) for r in rows]

@@ -26,6 +26,7 @@ from registry.projections.base import (
     metadata,
     projection_positions,
 )
+from registry.projections.bulk import together
 
 log = logging.getLogger("registry.projector")
 
@@ -179,14 +180,17 @@ class Projector:
                     ).rowcount
                     if moved != len(names):
                         raise ConcurrentProjector(", ".join(names), start)
-                for name, start in behind.items():
-                    todo = (
-                        facts
-                        if not facts or facts[0].position > start
-                        else [f for f in facts if f.position > start]
-                    )
-                    current = (name, todo[0] if todo else None)
-                    self.projections[name].apply(conn, todo)
+                with together(conn):
+                    for name, start in behind.items():
+                        todo = (
+                            facts
+                            if not facts or facts[0].position > start
+                            else [f for f in facts if f.position > start]
+                        )
+                        current = (name, todo[0] if todo else None)
+                        self.projections[name].apply(conn, todo)
+                    # The rows are written when the block ends, for every projection at once.
+                    current = (", ".join(behind), None)
         except (ProjectionFailed, ConcurrentProjector):
             raise
         except Exception as e:

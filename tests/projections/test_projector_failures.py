@@ -20,6 +20,7 @@ from registry.demo.generate import generate
 from registry.domain.events import LessonsConsumed
 from registry.projections.base import ProjectionFailed
 from registry.projections.projector import ConcurrentProjector
+from registry.projections.public_register import versions as pub_versions
 from registry.projections.refund_tracking import contracts as rt_contracts
 from registry.runner import ProjectorRunner
 from registry.settings import Settings
@@ -85,6 +86,39 @@ def test_a_projector_restarted_after_the_fix_resumes_at_the_failed_event(
 
     assert read == replay.head() - stopped_at, "it resumes where it stopped, not from the start"
     assert set(services.projector.positions().values()) == {replay.head()}
+    replay.assert_same_rows_as_a_clean_rebuild()
+
+
+def test_a_row_the_database_refuses_stops_the_projector_with_nothing_of_that_batch_kept(
+    services: Services, replay: Replay, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On PostgreSQL the rows of a batch are written together when every read model has
+    applied it: a row refused there fails the whole batch, as one refused at once does."""
+    generate(services.registry, 400, seed=5)
+    services.projector.batch_size = BATCH
+    ledger = services.projector.projections["refund_tracking"]
+    flush, flushed = ledger.flush, [0]
+
+    def refusing(conn: Any) -> None:
+        flushed[0] += 1
+        if flushed[0] == 3:  # a contract without a status: the table refuses it
+            ledger.rows[sorted(ledger.changed)[0]]["status"] = None  # type: ignore[attr-defined]
+        flush(conn)
+
+    monkeypatch.setattr(ledger, "flush", refusing)
+    with pytest.raises(ProjectionFailed) as failed:
+        services.projector.run_once()
+
+    assert "refund_tracking" in failed.value.projection
+    stopped_at = services.projector.positions()["refund_tracking"]
+    assert set(services.projector.positions().values()) == {stopped_at}
+    with services.engine.connect() as conn:
+        latest = conn.execute(select(func.max(rt_contracts.c.position))).scalar()
+        published = conn.execute(select(func.max(pub_versions.c.position))).scalar()
+    assert latest is not None and latest <= stopped_at, "no contract row of the batch is kept"
+    assert published is None or published <= stopped_at, "nor a row of another read model"
+    monkeypatch.undo()
+    services.projector.run_once()
     replay.assert_same_rows_as_a_clean_rebuild()
 
 
