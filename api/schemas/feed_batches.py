@@ -6,21 +6,42 @@ contract's id and the fact's ``kind``; it becomes the same command.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, Field
+import orjson
+from pydantic import BaseModel, Field, model_validator
 
-from api.schemas.common import PRINTABLE, Body
+from api.schemas.common import PRINTABLE, Body, _control_characters
 from api.schemas.contracts import ConsumptionReport, PaymentReport, RefundReport, ReleaseReport
 from registry.application.feed_batches import MAX_FACTS
 from registry.domain.commands import ContractCommand
+
+
+def _printable(data: Any) -> Any:
+    """``Body``'s check for control characters, answering the same, without walking a body
+    whose JSON has none: JSON escapes every control character but DEL with a backslash, so a
+    body without a backslash or a DEL has none (a batch is checked whole, then each fact)."""
+    try:
+        encoded = orjson.dumps(data)
+    except TypeError:  # not plain JSON data (models built in Python): walk it
+        encoded = b"\\"
+    if b"\\" in encoded or b"\x7f" in encoded:
+        found = _control_characters(data, "body")
+        if found:
+            raise ValueError(f"{found} holds a control character")
+    return data
 
 
 class _Fact(Body):
     """A fact names its contract; its ``kind`` says which report it is."""
 
     contract_id: UUID
+
+    @model_validator(mode="before")
+    @classmethod
+    def _printable(cls, data: Any) -> Any:
+        return _printable(data)
 
     def to_command(self, **ids: UUID | str) -> ContractCommand:
         command = self.command(**self.model_dump(exclude={"kind"}), **ids)
@@ -67,6 +88,11 @@ class FeedBatch(Body):
 
     batch_id: BatchId
     facts: Annotated[list[Fact], Field(min_length=1, max_length=MAX_FACTS)]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _printable(cls, data: Any) -> Any:
+        return _printable(data)
 
     def commands(self) -> list[ContractCommand]:
         return [fact.to_command() for fact in self.facts]

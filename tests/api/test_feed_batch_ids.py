@@ -188,3 +188,20 @@ def test_a_malformed_batch_is_refused_whole_naming_the_field_and_records_nothing
 
     problem = assert_refused(answer, 422)
     assert any(field in map(str, error["loc"]) for error in problem["errors"]), problem
+
+
+@pytest.mark.parametrize(
+    "text", ["\x01", "\x7f", '"\x1b', "\t\x00"], ids=["soh", "del", "esc", "nul"]
+)
+def test_a_control_character_in_a_fact_refuses_the_batch_whole_naming_where_it_is(
+    ledger: Ledger, bureau: Bureau, client: TestClient, feed_110108: Headers, text: str
+) -> None:
+    ledger.sign(bureau.legitimate())
+    payment = {**PAYMENT, "channel": f"bank{text}"}
+    facts = [fact("payment", ledger.id, PAYMENT), fact("payment", ledger.id, payment)]
+
+    with ledger.appends_nothing():
+        answer = client.post(BATCHES, json={"batch_id": "b", "facts": facts}, headers=feed_110108)
+
+    problem = assert_refused(answer, 422)
+    assert "body.facts.1.channel holds a control character" in problem["detail"], problem
