@@ -14,7 +14,9 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate, DomainEvent
 from eventsourcing.persistence import IntegrityError, Notification, StoredEvent, Transcoder
+from eventsourcing.utils import EnvType
 
+from registry.adapters.pg_pool import check_when_stale
 from registry.adapters.transcoder import Decoded, FastJSONTranscoder, WindowDecoder
 from registry.adapters.with_events import RowsWithEvents
 from registry.application.results import WriteResult
@@ -31,6 +33,11 @@ class EventStore(Application[UUID]):
     name = "Registry"
     env: ClassVar[dict[str, str]] = {"AGGREGATE_CACHE_MAXSIZE": "5000"}
     _window_decoder: WindowDecoder | None = None
+
+    def __init__(self, env: EnvType | None = None) -> None:
+        super().__init__(env)
+        # PostgreSQL: a pooled connection is pinged only when it was not for a second.
+        check_when_stale(self.recorder)
 
     def construct_transcoder(self) -> Transcoder:
         """The library's JSON transcoder and transcodings, decoding with ``orjson``."""
