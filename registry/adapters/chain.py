@@ -107,12 +107,25 @@ class ChainStep:
     ) -> None:
         if not positions:
             return
+        cursor.execute(self.select_head)
+        self.write(cursor, stored_events, positions, cursor.fetchone())
+
+    def write(
+        self,
+        cursor: ChainCursor,
+        stored_events: Sequence[StoredEvent],
+        positions: Sequence[int],
+        head: Any,
+    ) -> None:
+        """Write the chain rows of the events at ``positions``, given the chain's ``head`` row
+        (``select_head``'s, read under the same lock after the events were inserted: a
+        recorder may send it with the insert, in one round trip)."""
+        if not positions:
+            return
         if len(positions) != len(stored_events):
             raise ChainBroken(f"{len(stored_events)} events inserted, {len(positions)} positions")
         first = min(positions)
-        cursor.execute(self.select_head)
-        row = cursor.fetchone()
-        if row is None:
+        if head is None:
             # An empty chain: a new log starts it; a log written before it is chained once by
             # ``registry chain init`` (until then its new events stay unchained too).
             cursor.execute(self.select_earlier_event, (first,))
@@ -120,7 +133,7 @@ class ChainStep:
                 return
             previous = GENESIS
         else:
-            head_position, previous = int(row["position"]), bytes(row["hash"])
+            head_position, previous = int(head["position"]), bytes(head["hash"])
             if head_position >= first:
                 raise ChainBroken(
                     f"the event log was cut below its chain head (position {head_position}); "
