@@ -6,9 +6,9 @@ that commit with their events, and reads the notification log for those that fol
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from copy import deepcopy
-from typing import ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
@@ -23,6 +23,15 @@ from registry.application.results import WriteResult
 from registry.domain.errors import Conflict, NotFound
 
 A = TypeVar("A", bound=Aggregate)
+
+
+def _mutate_each(aggregate: Any, events: Iterable[Any]) -> Any:
+    """The library's ``project_aggregate`` without its check of each event against a runtime
+    protocol (``isinstance`` on a ``typing.Protocol``: a third of the time spent applying a
+    replayed institution's events, in a profile of the write path)."""
+    for event in events:
+        aggregate = event.mutate(aggregate)
+    return aggregate
 
 
 class EventStore(Application[UUID]):
@@ -53,15 +62,27 @@ class EventStore(Application[UUID]):
         an aggregate about to be saved: the save's version check refuses a stale copy
         (``IntegrityError``), and the caller judges the command again on a fresh one.
         """
-        aggregate: object = self._cached(aggregate_id) if cached else None
+        aggregate: object = None
+        if cached:
+            aggregate = self._cached(aggregate_id)
+            if aggregate is None and self.repository.snapshot_store is None:
+                aggregate = self._replayed(aggregate_id)
+                if aggregate is None:
+                    raise NotFound(f"no {what} {aggregate_id}")
         if aggregate is None:
             try:
-                aggregate = self.repository.get(aggregate_id)
+                aggregate = self.repository.get(aggregate_id, projector_func=_mutate_each)
             except AggregateNotFoundError:
                 raise NotFound(f"no {what} {aggregate_id}") from None
         if not isinstance(aggregate, cls):
             raise NotFound(f"no {what} {aggregate_id}")
         return aggregate
+
+    def _replayed(self, aggregate_id: UUID) -> object:
+        """The aggregate replayed from its stored events, a copy of its own: the repository
+        would cache it and hand out a deep copy, but the save caches the saved aggregate
+        (``remember``) anyway, and a refusal is judged again through the repository."""
+        return _mutate_each(None, self.events.get(aggregate_id))
 
     def _cached(self, aggregate_id: UUID) -> object:
         cache = self.repository.cache
