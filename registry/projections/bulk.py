@@ -20,7 +20,7 @@ from functools import cache
 from typing import Any
 
 import orjson
-from sqlalchemy import JSON, ColumnElement, Connection, Table, any_, bindparam
+from sqlalchemy import JSON, ColumnElement, Connection, Table, any_, bindparam, delete, tuple_
 from sqlalchemy.dialects import postgresql
 
 Convert = Callable[[Any], Any] | None
@@ -96,15 +96,53 @@ def _write(conn: Connection, table: Table, rows: Sequence[dict[str, Any]], repla
             [_json(r.get(n)) for r in rows] if n in json_columns else [r.get(n) for r in rows]
             for n in names
         )
-        queue = conn.info.get(QUEUE)
-        if queue is not None:
-            queue.append((_postgres_sql(table, replace), arrays))
-        else:
-            conn.exec_driver_sql(_postgres_sql(table, replace), arrays)
+        _send(conn, _postgres_sql(table, replace), arrays)
         return
     pairs = list(zip(names, _bind_processors(conn.dialect, table), strict=True))
     values = [tuple(r.get(n) if f is None else f(r.get(n)) for n, f in pairs) for r in rows]
     conn.exec_driver_sql(_sqlite_sql(table, replace), values)
+
+
+def delete_keys(
+    conn: Connection, table: Table, columns: Sequence[str], keys: Iterable[tuple[Any, ...]]
+) -> None:
+    """Delete the rows whose ``columns`` hold one of ``keys`` (a tuple of values each). On
+    PostgreSQL one statement with one array per column, held back like the writes inside
+    ``together``; elsewhere ``IN`` lists of ``CHUNK`` keys."""
+    ordered = sorted(set(keys))
+    if not ordered:
+        return
+    if conn.dialect.name == "postgresql":
+        arrays = tuple([key[i] for key in ordered] for i in range(len(columns)))
+        _send(conn, _postgres_delete_sql(table, tuple(columns)), arrays)
+        return
+    chosen = [table.c[name] for name in columns]
+    for i in range(0, len(ordered), CHUNK):
+        chunk = ordered[i : i + CHUNK]
+        if len(chosen) == 1:
+            where = chosen[0].in_([key[0] for key in chunk])
+        else:
+            where = tuple_(*chosen).in_(chunk)
+        conn.execute(delete(table).where(where))
+
+
+def _send(conn: Connection, sql: str, arrays: tuple[list[Any], ...]) -> None:
+    """Run a statement now, or at the end of ``together`` when inside it."""
+    queue = conn.info.get(QUEUE)
+    if queue is not None:
+        queue.append((sql, arrays))
+    else:
+        conn.exec_driver_sql(sql, arrays)
+
+
+@cache
+def _postgres_delete_sql(table: Table, columns: tuple[str, ...]) -> str:
+    dialect = postgresql.dialect()  # type: ignore[no-untyped-call]
+    types = [table.c[name].type.compile(dialect=dialect) for name in columns]
+    arrays = ", ".join(f"%b::{t}[]" for t in types)
+    return (
+        f"DELETE FROM {table.name} WHERE ({', '.join(columns)}) IN (SELECT * FROM unnest({arrays}))"
+    )
 
 
 def _json(value: Any) -> str:

@@ -25,7 +25,6 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    delete,
     or_,
     select,
 )
@@ -53,7 +52,7 @@ from registry.domain.events import (
 )
 from registry.domain.standing import decision_of, entry_day, status_history
 from registry.projections.base import BatchProjection, Fact, metadata, not_followed, upsert
-from registry.projections.bulk import among, insert_rows
+from registry.projections.bulk import among, delete_keys, insert_rows
 from registry.projections.public_items import decision_json, decisions_of, published
 
 institutions = Table(
@@ -249,7 +248,7 @@ class PublicRegister(BatchProjection):
             upsert(conn, institutions, [self.items[k] for k in self.changed])
         insert_rows(conn, versions, self.new_versions)
         if self.listed:
-            conn.execute(delete(blacklist).where(blacklist.c.institution_id.in_(self.listed)))
+            delete_keys(conn, blacklist, ["institution_id"], [(k,) for k in self.listed])
             insert_rows(conn, blacklist, [row for row in self.listed.values() if row is not None])
         if self.day is not None:
             upsert(conn, register_day, [{"name": "register", "day": self.day}])

@@ -10,12 +10,12 @@ what the batch changed or dropped after it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
 from eventsourcing.domain import DomainEvent
-from sqlalchemy import Connection, Table, delete, select, tuple_
+from sqlalchemy import Connection, Table, select
 
 from registry.domain.events import (
     ComplianceBreachDetected,
@@ -28,7 +28,7 @@ from registry.domain.events import (
 )
 from registry.projections import refund_tracking as rt
 from registry.projections.base import BatchProjection, Fact, upsert
-from registry.projections.bulk import CHUNK, among, chunks
+from registry.projections.bulk import among, chunks, delete_keys
 from registry.projections.public_register import DECISIONS
 from registry.projections.register_day import RegisterDay
 from registry.projections.risk_signals import (
@@ -71,12 +71,6 @@ INSTITUTION_EVENTS: tuple[type[DomainEvent], ...] = (
 # Events of a contract's stream: the ledger figures, and the breaches found on them.
 CONTRACT_EVENTS: tuple[type[DomainEvent], ...] = (*rt.CONTRACT_EVENTS, ComplianceBreachDetected)
 Key = tuple[str, str, str]  # institution, signal, subject
-
-
-def _chunks(ids: Iterable[Any]) -> Iterable[list[Any]]:
-    ordered = sorted(ids)
-    for i in range(0, len(ordered), CHUNK):
-        yield ordered[i : i + CHUNK]
 
 
 def _utc(moment: datetime) -> datetime:
@@ -273,13 +267,9 @@ class RiskBookkeeping(BatchProjection):
         changed = self.changed
         upsert(conn, contracts, [self.contracts[k] for k in changed["contracts"]])
         upsert(conn, institutions, [self.institutions[k] for k in changed["institutions"]])
-        for ids in chunks(conn, self.gone_orders):
-            conn.execute(delete(orders).where(among(conn, orders.c.order_id, ids)))
+        delete_keys(conn, orders, ["order_id"], [(order_id,) for order_id in self.gone_orders])
         upsert(conn, orders, [self.orders[k] for k in changed["orders"]])
-        for keys in _chunks(self.gone_days):
-            conn.execute(
-                delete(inflows).where(tuple_(inflows.c.institution_id, inflows.c.day).in_(keys))
-            )
+        delete_keys(conn, inflows, ["institution_id", "day"], self.gone_days)
         upsert(
             conn,
             inflows,
@@ -288,12 +278,7 @@ class RiskBookkeeping(BatchProjection):
                 for i, day in changed["inflows"]
             ],
         )
-        for keys in _chunks(self.gone_complaint_days):
-            conn.execute(
-                delete(complaints).where(
-                    tuple_(complaints.c.institution_id, complaints.c.day).in_(keys)
-                )
-            )
+        delete_keys(conn, complaints, ["institution_id", "day"], self.gone_complaint_days)
         upsert(
             conn,
             complaints,
