@@ -96,6 +96,10 @@ def _utc(moment: datetime) -> datetime:
 class IdempotencyStore:
     def __init__(self, engine: Engine, takeover_after: float = 30.0) -> None:
         self.engine = engine
+        # Every statement of the store stands alone (the answer commits with the events, in
+        # the recorder's transaction): each runs in autocommit, without the round trips of a
+        # BEGIN and a COMMIT (or ROLLBACK) around it.
+        self.statements = engine.execution_options(isolation_level="AUTOCOMMIT")
         self.takeover_after = takeover_after
 
     def run(
@@ -121,7 +125,7 @@ class IdempotencyStore:
         try:
             status_code, body = command(claim)
         except BaseException:
-            with self.engine.begin() as conn:
+            with self.statements.connect() as conn:
                 conn.execute(
                     delete(idempotency_records).where(
                         where,
@@ -131,7 +135,7 @@ class IdempotencyStore:
                 )
             raise
         if not claim.written:  # a command that recorded no event: store the answer now
-            with self.engine.begin() as conn:
+            with self.statements.connect() as conn:
                 conn.execute(
                     update(idempotency_records)
                     .where(where, idempotency_records.c.claim == claim.token)
@@ -155,7 +159,7 @@ class IdempotencyStore:
         """Hold the key for ``claim`` (``None``), or the answer already stored for it."""
         now = datetime.now(UTC)
         try:
-            with self.engine.begin() as conn:
+            with self.statements.connect() as conn:
                 conn.execute(
                     insert(idempotency_records).values(
                         principal_id=claim.principal_id,
@@ -169,7 +173,7 @@ class IdempotencyStore:
         except IntegrityError:
             pass
         where = self._where(claim)
-        with self.engine.connect() as conn:
+        with self.statements.connect() as conn:
             row = conn.execute(select(idempotency_records).where(where)).mappings().first()
         if row is None:  # the holder failed and let go in the meantime
             return self._claim(claim, fingerprint, reused)
@@ -189,7 +193,7 @@ class IdempotencyStore:
             )
         # The holder has had its time: take the key over, unless another retry just did.
         held = idempotency_records.c.claim
-        with self.engine.begin() as conn:
+        with self.statements.connect() as conn:
             taken = conn.execute(
                 update(idempotency_records)
                 .where(
