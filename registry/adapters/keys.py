@@ -52,6 +52,9 @@ class KeyStore:
 
     def __init__(self, engine: Engine, cache_seconds: float = 0.5) -> None:
         self.engine = engine
+        # The check of a key (a select, at most a minute's update of its last use) runs its
+        # statements in autocommit: no BEGIN and ROLLBACK round trips around the select.
+        self.statements = engine.execution_options(isolation_level="AUTOCOMMIT")
         self.cache_seconds = cache_seconds
         self._checked: dict[str, tuple[float, Principal]] = {}
 
@@ -155,7 +158,7 @@ class KeyStore:
         checked = self._checked.get(key_hash)
         if checked is not None and checked[0] > now:
             return checked[1]
-        with self.engine.connect() as conn:
+        with self.statements.connect() as conn:
             row = (
                 conn.execute(select(api_keys).where(api_keys.c.key_hash == key_hash))
                 .mappings()
@@ -186,7 +189,7 @@ class KeyStore:
         """Record when the key was last used, to the minute (one write a minute at most)."""
         if last_used is not None and (now - last_used).total_seconds() < LAST_USED_RESOLUTION:
             return
-        with self.engine.begin() as conn:
+        with self.statements.connect() as conn:
             conn.execute(update(api_keys).where(api_keys.c.id == key_id).values(last_used_at=now))
 
 
