@@ -323,10 +323,9 @@ class Life(Draws):
             reasons=[reason], decision_no=self.decision_no("黑", on), listed_on=on, actor=self.actor
         )
         if self.rng.random() < 0.15 and inst.status != "ceased":
-            # Removed by the generator's day at the latest: never beyond the days ahead a
-            # decision may be dated (``decision.date_bounds``).
+            # By the generator's day at the latest (``decision.date_bounds``), after the listing.
             later = min(on + timedelta(days=self.rng.randint(180, 400)), AS_OF)
-            if later > on:  # a listing dated after the generator's day stays listed
+            if later > on:
                 inst.remove_from_blacklist(
                     decision_no=self.decision_no("移", later), removed_on=later, actor=self.actor
                 )
