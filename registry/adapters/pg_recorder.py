@@ -72,6 +72,7 @@ class BinaryArraysPostgresRecorder(PostgresApplicationRecorder):
             "WHERE originator_id = ANY(%s) ORDER BY originator_id, originator_version"
         ).format(schema=Identifier(self.datastore.schema), table=Identifier(self.events_table_name))
 
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def select_events_of(self, originator_ids: Sequence[UUID]) -> list[StoredEvent]:
         """Every event of these aggregates, each one's in version order, in one query."""
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
@@ -86,6 +87,7 @@ class BinaryArraysPostgresRecorder(PostgresApplicationRecorder):
                 for row in curs.fetchall()
             ]
 
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def select_rows(
         self, start: int, stop: int, topics: Sequence[str] = ()
     ) -> list[tuple[int, str, int, str, bytes]]:

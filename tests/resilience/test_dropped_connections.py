@@ -4,7 +4,8 @@ The event store checks a pooled PostgreSQL connection before handing it out only
 not checked within the last second (``registry/adapters/pg_pool.py``). A connection that the
 database closed within that second fails on its first statement instead, and the event store
 tries again on another: the regulator's write is recorded, once, with no error to see.
-PostgreSQL only: a SQLite file has no connections for a server to drop.
+PostgreSQL only: a SQLite file has no connections for a server to drop. The reads a feed's
+batch makes of its contracts in one query go on the same way.
 """
 
 from __future__ import annotations
@@ -33,14 +34,7 @@ def inspection(institution_id: UUID) -> RecordInspection:
     )
 
 
-def test_a_write_just_after_the_database_dropped_every_connection_is_recorded_once(
-    settings: Settings, services: Services
-) -> None:
-    if settings.backend != "postgresql":
-        pytest.skip("a SQLite file has no connections to drop")
-    registry = services.registry
-    institution_id = legitimate(registry)
-    before = registry.execute(HAIDIAN, inspection(institution_id))
+def drop_every_pooled_connection(settings: Settings, services: Services) -> None:
     datastore = services.registry.store.recorder.datastore  # type: ignore[attr-defined]
     with ExitStack() as held:  # every connection of the pool, each just checked
         pids = {
@@ -51,8 +45,33 @@ def test_a_write_just_after_the_database_dropped_every_connection_is_recorded_on
         for pid in pids:
             admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
 
+
+@pytest.mark.parametrize("settings", ["postgresql"], indirect=True)
+def test_a_write_just_after_the_database_dropped_every_connection_is_recorded_once(
+    settings: Settings, services: Services
+) -> None:
+    registry = services.registry
+    institution_id = legitimate(registry)
+    before = registry.execute(HAIDIAN, inspection(institution_id))
+    drop_every_pooled_connection(settings, services)
+
     after = registry.execute(HAIDIAN, inspection(institution_id))
 
     assert after.version == before.version + 1
     history = registry.store.recorder.select_events(institution_id)
     assert [e.originator_version for e in history][-2:] == [before.version, after.version]
+
+
+@pytest.mark.parametrize("settings", ["postgresql"], indirect=True)
+def test_a_feed_batch_reading_its_contracts_just_after_the_drop_reads_them_all(
+    settings: Settings, services: Services
+) -> None:
+    registry = services.registry
+    institution_id = legitimate(registry)
+    written = registry.execute(HAIDIAN, inspection(institution_id))
+    drop_every_pooled_connection(settings, services)
+
+    recorder = registry.store.recorder
+    found = recorder.select_events_of([institution_id])  # type: ignore[attr-defined]
+
+    assert [e.originator_version for e in found][-1] == written.version
