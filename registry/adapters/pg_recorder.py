@@ -125,22 +125,29 @@ class BinaryArraysPostgresRecorder(PostgresApplicationRecorder):
         failed: BaseException | None = None
         positions: list[int] = []
         with self.datastore.get_connection() as conn:
-            with conn.pipeline() as pipeline, conn.cursor() as curs, conn.cursor() as head:
-                try:
-                    curs.execute("BEGIN", prepare=False)
-                    self._insert_events(curs, stored_events, **kwargs)
-                    self._insert_stored_events(curs, stored_events, **kwargs)
-                    head.execute(self.chain.select_head)
-                    # A conflicting version raises here, not at COMMIT.
-                    pipeline.sync()
-                    positions = [row["notification_id"] for row in curs.fetchall()]
-                    self.chain.write(curs, stored_events, positions, head.fetchone())
-                    tx = InsertTransaction("postgresql", curs, schema=self.datastore.schema)
-                    write_all(tx, positions, kwargs)
-                    curs.execute("COMMIT", prepare=False)
-                    pipeline.sync()
-                except BaseException as e:  # raised once the pipeline is left (no warning)
-                    failed = e
+            try:
+                with conn.pipeline() as pipeline, conn.cursor() as curs, conn.cursor() as head:
+                    try:
+                        curs.execute("BEGIN", prepare=False)
+                        self._insert_events(curs, stored_events, **kwargs)
+                        self._insert_stored_events(curs, stored_events, **kwargs)
+                        head.execute(self.chain.select_head)
+                        # A conflicting version raises here, not at COMMIT.
+                        pipeline.sync()
+                        positions = [row["notification_id"] for row in curs.fetchall()]
+                        self.chain.write(curs, stored_events, positions, head.fetchone())
+                        tx = InsertTransaction("postgresql", curs, schema=self.datastore.schema)
+                        write_all(tx, positions, kwargs)
+                        curs.execute("COMMIT", prepare=False)
+                        pipeline.sync()
+                    except BaseException as e:  # raised once the pipeline is left (no warning)
+                        failed = e
+            except psycopg.errors.PipelineAborted:
+                # Leaving a pipeline that a failed statement aborted says only that: the
+                # statement's own error (a conflicting version, say) is the one to raise, or
+                # a conflict would be taken for a lost connection and retried after a wait.
+                if failed is None:
+                    raise
             if failed is not None:
                 if conn.info.transaction_status != TransactionStatus.IDLE:
                     with suppress(psycopg.Error):
