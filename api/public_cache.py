@@ -12,7 +12,8 @@ computed while the positions were P is the answer for as long as they are still 
 - ``?consistent_after=N`` is served from the cache only when every projection has applied N;
   otherwise the request takes the ordinary path, which waits for the projector.
 
-Only 200 answers of JSON routes are kept (the CSV and JSON Lines downloads stream past it, and
+A current institution page that is not kept is read past the router (``api/public_pages.py``)
+and kept like the rest. Only 200 answers of JSON routes are kept (the CSV and JSON Lines downloads stream past it, and
 the school calendars, read from the log, go past it),
 at most ``max_entries`` of them and ``max_bytes`` in all, least recently used first out.
 """
