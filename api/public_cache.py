@@ -13,9 +13,9 @@ computed while the positions were P is the answer for as long as they are still 
   otherwise the request takes the ordinary path, which waits for the projector.
 
 A current institution page that is not kept is read past the router (``api/public_pages.py``)
-and kept like the rest. Only 200 answers of JSON routes are kept (the CSV and JSON Lines downloads stream past it, and
-the school calendars, read from the log, go past it),
-at most ``max_entries`` of them and ``max_bytes`` in all, least recently used first out.
+and kept like the rest. Only 200 answers of JSON routes are kept (the CSV and JSON Lines
+downloads stream past it, and the school calendars, read from the log, go past it), at most
+``max_entries`` of them and ``max_bytes`` in all, least recently used first out.
 """
 
 from __future__ import annotations
