@@ -6,7 +6,8 @@ that commit with their events, and reads the notification log for those that fol
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import pickle
+from collections.abc import Callable, Iterable, Sequence
 from copy import deepcopy
 from typing import Any, ClassVar, TypeVar
 from uuid import UUID
@@ -32,6 +33,14 @@ def _mutate_each(aggregate: Any, events: Iterable[Any]) -> Any:
     for event in events:
         aggregate = event.mutate(aggregate)
     return aggregate
+
+
+def _copy(aggregate: Any) -> Any:
+    """An aggregate's copy of its own: pickled (a third of a deep copy's time), else deep."""
+    try:
+        return pickle.loads(pickle.dumps(aggregate, pickle.HIGHEST_PROTOCOL))
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return deepcopy(aggregate)
 
 
 class EventStore(Application[UUID]):
@@ -64,7 +73,7 @@ class EventStore(Application[UUID]):
         """
         aggregate: object = None
         if cached:
-            aggregate = self._cached(aggregate_id)
+            aggregate = self.cached_copy(aggregate_id)
             if aggregate is None and self.repository.snapshot_store is None:
                 aggregate = self._replayed(aggregate_id)
                 if aggregate is None:
@@ -84,13 +93,31 @@ class EventStore(Application[UUID]):
         (``remember``) anyway, and a refusal is judged again through the repository."""
         return _mutate_each(None, self.events.get(aggregate_id))
 
-    def _cached(self, aggregate_id: UUID) -> object:
+    def cached_copy(self, aggregate_id: UUID) -> Aggregate | None:
+        """A copy of this process's cached aggregate, or None when it is not cached."""
         cache = self.repository.cache
         try:
             found = None if cache is None else cache.get(aggregate_id)
         except KeyError:
             return None
-        return None if found is None else deepcopy(found)
+        return None if found is None else _copy(found)
+
+    def replayed_together(self, aggregate_ids: Sequence[UUID]) -> dict[UUID, Aggregate]:
+        """These aggregates replayed from their events read in one query, each a copy of its
+        own (not cached: the save caches what it saved); empty where the recorder cannot."""
+        select: Callable[[Sequence[UUID]], list[StoredEvent]] | None = getattr(
+            self.recorder, "select_events_of", None
+        )
+        if not aggregate_ids or select is None:
+            return {}
+        streams: dict[UUID, list[StoredEvent]] = {}
+        for stored in select(aggregate_ids):
+            streams.setdefault(UUID(str(stored.originator_id)), []).append(stored)
+        replayed = {
+            aggregate_id: _mutate_each(None, map(self.mapper.to_domain_event, stream))
+            for aggregate_id, stream in streams.items()
+        }
+        return {k: v for k, v in replayed.items() if v is not None}
 
     def remember(self, *aggregates: Aggregate) -> None:
         """Keep just-saved aggregates as the cache's copies (the library, fast-forwarding its
