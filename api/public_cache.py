@@ -140,7 +140,7 @@ class PublicCache:
         self._move_to(positions)
         etag = self._etag
         if etag in _if_none_match(scope):
-            await _send(send, 304, [(b"etag", etag), (b"cache-control", b"no-cache")], b"")
+            await _send(send, 304, _validators(etag), b"")
             return
         key = (path, urlencode(sorted((k, v) for k, v in query if k != "consistent_after")))
         entry = self._entries.get(key)
@@ -163,8 +163,7 @@ class PublicCache:
         headers = [
             (b"content-length", str(len(body)).encode()),
             (b"content-type", b"application/json"),
-            (b"etag", etag),
-            (b"cache-control", b"no-cache"),
+            *_validators(etag),
         ]
         scope["route"] = PAGE_ROUTE
         await _send(send, 200, headers, body)
@@ -205,7 +204,7 @@ class PublicCache:
                 start = message
                 if start["status"] == 200:
                     headers = [h for h in start.get("headers", []) if h[0].lower() != b"etag"]
-                    headers += [(b"etag", etag), (b"cache-control", b"no-cache")]
+                    headers += _validators(etag)
                     start = {**start, "headers": headers}
             elif message["type"] == "http.response.body":
                 chunks.append(message.get("body", b""))
@@ -239,6 +238,11 @@ class PublicCache:
         ):
             _, dropped = self._entries.popitem(last=False)
             self._bytes -= len(dropped.body)
+
+
+def _validators(etag: bytes) -> list[tuple[bytes, bytes]]:
+    """The headers of every answer the cache gives: its ETag, and revalidate before reuse."""
+    return [(b"etag", etag), (b"cache-control", b"no-cache")]
 
 
 def _if_none_match(scope: Scope) -> list[bytes]:

@@ -26,11 +26,12 @@ from psycopg.rows import dict_row
 from psycopg.types.json import set_json_loads
 from psycopg_pool import AsyncConnectionPool
 from pydantic import TypeAdapter
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects import postgresql
 
 from api.schemas.public import PublicInstitutionPage
 from registry.projections import public_register as pub
+from registry.projections.base import projection_positions
 from registry.projections.public_queries import institution_page
 from registry.settings import Settings
 
@@ -42,15 +43,16 @@ PAGE_MODEL = TypeAdapter(PublicInstitutionPage)  # the route's response model
 ROUTE = "/v1/public/institutions/{institution_id}"
 
 
-POSITIONS = "SELECT name, position FROM projection_positions"
+def _postgresql(stmt: Any) -> str:
+    """A select of the read models' tables as PostgreSQL text, parameters by name."""
+    return str(stmt.compile(dialect=postgresql.psycopg.dialect()))  # type: ignore[no-untyped-call]
 
 
-def _query() -> str:
-    """The route's own select of one register row, as PostgreSQL text with one parameter."""
-    t = pub.institutions
-    stmt = select(t).where(t.c.id == "ID")
-    sql = str(stmt.compile(dialect=postgresql.psycopg.dialect()))  # type: ignore[no-untyped-call]
-    return sql.replace("%(id_1)s", "%s")
+# The route's own select of one register row, and the read models' positions.
+PAGE_SQL = _postgresql(
+    select(pub.institutions).where(pub.institutions.c.id == bindparam("institution_id"))
+)
+POSITIONS_SQL = _postgresql(select(projection_positions.c.name, projection_positions.c.position))
 
 
 async def _configure(conn: AsyncConnection[Any]) -> None:
@@ -75,7 +77,6 @@ class PageReader:
                 "row_factory": dict_row,
             },
         )
-        self._sql = _query()
 
     async def open(self) -> None:
         await self._pool.open(wait=False)
@@ -86,7 +87,7 @@ class PageReader:
     async def positions(self, names: frozenset[str]) -> dict[str, int]:
         """The positions of the read models ``names``, as ``Projector.positions`` answers."""
         async with self._pool.connection(timeout=5) as conn:
-            cursor = await conn.execute(POSITIONS)
+            cursor = await conn.execute(POSITIONS_SQL)
             rows: list[dict[str, Any]] = await cursor.fetchall()
         return {r["name"]: r["position"] for r in rows if r["name"] in names}
 
@@ -102,7 +103,7 @@ class PageReader:
             return None
         try:
             async with self._pool.connection(timeout=5) as conn:
-                cursor = await conn.execute(self._sql, (institution_id,))
+                cursor = await conn.execute(PAGE_SQL, {"institution_id": institution_id})
                 row: dict[str, Any] | None = await cursor.fetchone()
         except Exception:  # the ordinary path answers a database in trouble properly
             log.debug("public page read failed; the route answers it", exc_info=True)
