@@ -36,9 +36,12 @@ from registry.application.results import WriteResult
 from registry.application.store import EventStore as EventStore  # re-exported
 from registry.domain.clock import today
 from registry.domain.commands import Command
-from registry.domain.errors import Conflict, Forbidden, NotFound, RegistryError
+from registry.domain.errors import Conflict, Forbidden, NotFound, RegistryError, WriteRace
 from registry.domain.principal import Principal
 from registry.domain.vocabulary import Actor
+
+# Judgements on the stored record a write may lose to other writers before it answers 409.
+RACES = 10
 
 A = TypeVar("A", bound=Aggregate)
 C = TypeVar("C", bound=Command)
@@ -114,17 +117,25 @@ class Change(Generic[C, A]):
         # First on this process's cached copy, with no read of the database: if that copy was
         # behind, the save's version check refuses it, and a refusal may have been judged on
         # old state, so either way the command is judged again on the aggregate as stored.
-        for cached in (True, False):
+        # Then again each time another request saved the record between this one's read and
+        # its save: each such loss is another writer's save gone through, so with fewer than
+        # RACES writers at once on one record every command is judged, none answered 409.
+        for judgement in range(RACES + 1):
+            cached = judgement == 0
             ctx = Context(principal, self.store, today())
             try:
                 aggregate = self._judge(ctx, command, expected_version, cached=cached)
                 result = save(self.store, ctx, aggregate, acknowledge)
+            except WriteRace:
+                if judgement < RACES:
+                    continue
+                raise
             except RegistryError:
                 if cached:
                     continue
                 raise
             return react(ctx, result)
-        raise AssertionError("unreachable: the judgement on the stored aggregate returns or raises")
+        raise AssertionError("unreachable: the last judgement returns or raises")
 
     def stage(self, principal: Principal, command: C, batch: Batch) -> Staged:
         """Judge ``command`` in ``batch``, to be saved with the rest of the batch.
@@ -186,7 +197,7 @@ class Create(Generic[C, A]):
             created = self.run(command, ctx)
             try:
                 return finish(self.store, ctx, created, acknowledge)
-            except Conflict:
+            except WriteRace:
                 if attempt < self.attempts:
                     continue
                 if self.conflict is None:

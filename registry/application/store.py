@@ -21,7 +21,7 @@ from registry.adapters.pg_pool import check_when_stale
 from registry.adapters.transcoder import Decoded, FastJSONTranscoder, WindowDecoder
 from registry.adapters.with_events import RowsWithEvents
 from registry.application.results import WriteResult
-from registry.domain.errors import Conflict, NotFound
+from registry.domain.errors import NotFound, WriteRace
 
 A = TypeVar("A", bound=Aggregate)
 
@@ -183,7 +183,7 @@ class EventStore(Application[UUID]):
         try:
             recordings = self.save(head, *others, with_events=with_events)
         except IntegrityError:
-            raise Conflict(
+            raise WriteRace(
                 "the record was changed by another request at the same time; read it and retry"
             ) from None
         self.remember(head, *others)

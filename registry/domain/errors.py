@@ -24,6 +24,11 @@ class Conflict(RegistryError):
     """The command clashes with the current state: duplicate, stale version (HTTP 409)."""
 
 
+class WriteRace(Conflict):
+    """Another request saved the same record between this one's read and its save (HTTP 409
+    when it is not judged again)."""
+
+
 class Forbidden(RegistryError):
     """The principal's role or districts do not allow the command (HTTP 403)."""
 
