@@ -41,7 +41,7 @@ def test_metrics_count_requests_commands_and_show_the_log_and_projections(server
         )
     list(bureau.institutions())
 
-    answer = httpx.get(f"{server.url}/metrics")
+    answer = httpx.get(f"{server.url}/metrics", timeout=30)
     assert answer.status_code == 200
     assert answer.headers["content-type"].startswith("text/plain")
     text = answer.text
@@ -77,6 +77,7 @@ def test_each_request_is_logged_once_with_its_request_id_and_key_id_and_no_secre
                 "legal_representative": "李某",
             },
             headers={"Authorization": f"Bearer {secret}", "X-Request-ID": "req-42"},
+            timeout=30,
         )
         assert answer.status_code == 201, answer.text
         # The line is written once the answer has gone out: wait for it a moment.
@@ -95,6 +96,6 @@ def test_each_request_is_logged_once_with_its_request_id_and_key_id_and_no_secre
 
 
 def test_a_request_id_that_is_not_a_plain_token_is_replaced(server: Server) -> None:
-    answer = httpx.get(f"{server.url}/health", headers={"X-Request-ID": "a b\tc"})
+    answer = httpx.get(f"{server.url}/health", headers={"X-Request-ID": "a b\tc"}, timeout=30)
     assert answer.headers["x-request-id"] != "a b\tc"
     assert len(answer.headers["x-request-id"]) == 32

@@ -74,12 +74,12 @@ def test_a_batch_sent_again_after_the_server_was_killed_records_each_fact_once(
     with serve(settings, REGISTRY_IDEMPOTENCY_TAKEOVER_SECONDS=TAKEOVER) as (url, _):
         deadline = time.monotonic() + 10
         while True:
-            retry = httpx.post(f"{url}/v1/feed-batches", json=batch, headers=headers)
+            retry = httpx.post(f"{url}/v1/feed-batches", json=batch, headers=headers, timeout=30)
             if retry.status_code != 409 or time.monotonic() > deadline:
                 break
             time.sleep(0.5)
         assert retry.status_code == 200, retry.text
-        again = httpx.post(f"{url}/v1/feed-batches", json=batch, headers=headers)
+        again = httpx.post(f"{url}/v1/feed-batches", json=batch, headers=headers, timeout=30)
 
     assert again.json() == retry.json()
     assert [r["status"] for r in retry.json()["results"]] == ["recorded"] * 3

@@ -81,13 +81,13 @@ def test_a_retry_after_the_server_was_killed_mid_write_registers_the_institution
     with serve(settings, REGISTRY_IDEMPOTENCY_TAKEOVER_SECONDS=TAKEOVER) as (url, _):
         deadline = time.monotonic() + 10
         while True:
-            retry = httpx.post(f"{url}/v1/institutions", json=SCHOOL, headers=headers)
+            retry = httpx.post(f"{url}/v1/institutions", json=SCHOOL, headers=headers, timeout=30)
             if retry.status_code != 409 or time.monotonic() > deadline:
                 break
             assert int(retry.headers["retry-after"]) >= 1
             time.sleep(0.5)
         assert retry.status_code == 201, retry.text
-        again = httpx.post(f"{url}/v1/institutions", json=SCHOOL, headers=headers)
+        again = httpx.post(f"{url}/v1/institutions", json=SCHOOL, headers=headers, timeout=30)
 
     assert again.status_code == 201
     assert again.json() == retry.json()
