@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, ClassVar, NamedTuple, NoReturn
 from uuid import UUID
 
 from eventsourcing.domain import DomainEvent
-from sqlalchemy import BigInteger, Column, Connection, MetaData, String, Table
+from sqlalchemy import BigInteger, Column, Connection, MetaData, Select, String, Table, select
 
+from registry.domain.events import DayReviewed
 from registry.projections import bulk
 
 metadata = MetaData()
@@ -75,27 +76,77 @@ class ProjectionFailed(RuntimeError):
         self.fact = fact
 
 
+# Rows a day's review holds in memory at a time (``BatchProjection.review_chunk``); a row of
+# the register with its dated decisions takes about 12 KiB in memory.
+REVIEW_CHUNK = 2000
+
+
 class BatchProjection(Projection):
     """A projection that loads the rows a batch touches, applies facts in memory, writes back.
 
     Subclasses implement ``load`` (read what the batch needs), ``handle`` (one fact, in memory,
     no I/O) and ``flush`` (write the changed rows). One round trip per batch, not per event.
+
+    A projection whose ``DayReviewed`` refreshes every row whose standing changes by that day
+    sets ``review_chunk`` and implements ``load_due``: each day's review is then applied on
+    its own, ``review_chunk`` of those rows at a time, so the rows held in memory stay few
+    however many fall due at once (after a month without reviews, most of the register). The
+    facts before and after it are applied as batches of their own, as the projector's windows
+    could have cut them anyway.
     """
+
+    review_chunk: ClassVar[int] = 0  # 0: a review is loaded with its batch, as any fact
 
     def apply(self, conn: Connection, facts: Sequence[Fact]) -> None:
         followed = frozenset(self.follows)
         wanted = [f for f in facts if type(f.event) in followed]
-        if not wanted:
+        if not self.review_chunk:
+            self._apply(conn, wanted)
             return
-        self.load(conn, wanted)
+        run: list[Fact] = []
+        reviewed = False
         for fact in wanted:
-            try:
-                self.handle(fact)
-            except Exception as e:
-                raise ProjectionFailed(self.name, fact, e) from e
+            if isinstance(fact.event, DayReviewed):
+                self._apply(conn, run, reviewed)
+                run, reviewed = [], True
+                self._review(conn, fact, date.fromisoformat(fact.event.on))
+            else:
+                run.append(fact)
+        self._apply(conn, run, reviewed)
+
+    def _apply(self, conn: Connection, facts: Sequence[Fact], after_review: bool = False) -> None:
+        if not facts:
+            return
+        if after_review:  # the rows the review wrote are read again
+            bulk.send_held(conn)
+        self.load(conn, facts)
+        for fact in facts:
+            self._handle(fact)
         self.flush(conn)
 
+    def _review(self, conn: Connection, fact: Fact, day: date) -> None:
+        after: str | None = None
+        while True:
+            bulk.send_held(conn)  # the rows written before, read again by ``load_due``
+            after = self.load_due(conn, day, after, self.review_chunk)
+            self._handle(fact)
+            self.flush(conn)
+            if after is None:
+                return
+
+    def _handle(self, fact: Fact) -> None:
+        try:
+            self.handle(fact)
+        except Exception as e:
+            raise ProjectionFailed(self.name, fact, e) from e
+
     def load(self, conn: Connection, facts: Sequence[Fact]) -> None:
+        raise NotImplementedError
+
+    def load_due(self, conn: Connection, day: date, after: str | None, limit: int) -> str | None:
+        """Load, as ``load`` would for a review alone, the first ``limit`` rows (by id, after
+        ``after``) whose standing may change by ``day``; the last id loaded when there were
+        ``limit`` (more may follow), else ``None``."""
         raise NotImplementedError
 
     def handle(self, fact: Fact) -> None:
@@ -103,6 +154,15 @@ class BatchProjection(Projection):
 
     def flush(self, conn: Connection) -> None:
         raise NotImplementedError
+
+
+def due_rows(table: Table, day: date, after: str | None, limit: int) -> Select[Any]:
+    """The first ``limit`` rows of ``table`` by ``id`` (after ``after``) whose standing may
+    change by ``day`` (``next_change_on``): a chunk of a day's review."""
+    query = select(table).where(table.c.next_change_on <= day)
+    if after is not None:
+        query = query.where(table.c.id > after)
+    return query.order_by(table.c.id).limit(limit)
 
 
 def not_followed(projection: Projection, fact: Fact) -> NoReturn:

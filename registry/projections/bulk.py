@@ -81,6 +81,19 @@ def together(conn: Connection) -> Iterator[None]:
         yield
     finally:
         conn.info.pop(QUEUE, None)
+    _send_all(conn, queue)
+
+
+def send_held(conn: Connection) -> None:
+    """Send now the writes ``together`` holds back so far: a read that must see them (the
+    next chunk of a day's review reads the rows the part before it wrote) comes next."""
+    queue = conn.info.get(QUEUE)
+    if queue:
+        _send_all(conn, queue)
+        queue.clear()
+
+
+def _send_all(conn: Connection, queue: Sequence[tuple[str, tuple[list[Any], ...]]]) -> None:
     if queue:
         driver = conn.connection.driver_connection
         with driver.pipeline(), driver.cursor() as cursor:  # type: ignore[union-attr]

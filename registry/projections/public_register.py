@@ -18,14 +18,13 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
-    ColumnElement,
     Connection,
     Date,
     DateTime,
+    Select,
     String,
     Table,
     Text,
-    or_,
     select,
 )
 
@@ -51,7 +50,15 @@ from registry.domain.events import (
     RemovedFromBlacklist,
 )
 from registry.domain.standing import decision_of, entry_day, status_history
-from registry.projections.base import BatchProjection, Fact, metadata, not_followed, upsert
+from registry.projections.base import (
+    REVIEW_CHUNK,
+    BatchProjection,
+    Fact,
+    due_rows,
+    metadata,
+    not_followed,
+    upsert,
+)
 from registry.projections.bulk import among, delete_keys, insert_rows
 from registry.projections.public_items import decision_json, decisions_of, published
 
@@ -156,13 +163,18 @@ class PublicRegister(BatchProjection):
     tables: ClassVar[Sequence[Table]] = (institutions, versions, blacklist, register_day)
     follows: ClassVar[tuple[type[DomainEvent], ...]] = (*DECISIONS, DayReviewed)
 
+    review_chunk: ClassVar[int] = REVIEW_CHUNK
+
     def load(self, conn: Connection, facts: Sequence[Fact]) -> None:
-        ids = {f.key for f in facts if not isinstance(f.event, DayReviewed)}
-        reviewed = [f.event.on for f in facts if isinstance(f.event, DayReviewed)]
-        where: ColumnElement[bool] = among(conn, institutions.c.id, ids)
-        if reviewed:
-            where = or_(where, institutions.c.next_change_on <= date.fromisoformat(max(reviewed)))
-        rows = conn.execute(select(institutions).where(where)).mappings()
+        ids = {f.key for f in facts}
+        self._load(conn, select(institutions).where(among(conn, institutions.c.id, ids)))
+
+    def load_due(self, conn: Connection, day: date, after: str | None, limit: int) -> str | None:
+        self._load(conn, due_rows(institutions, day, after, limit))
+        return next(reversed(self.items)) if len(self.items) == limit else None
+
+    def _load(self, conn: Connection, query: Select[Any]) -> None:
+        rows = conn.execute(query).mappings()
         self.items: dict[str, dict[str, Any]] = {r["id"]: dict(r) for r in rows}
         self.day: date | None = conn.execute(
             select(register_day.c.day).where(register_day.c.name == "register")

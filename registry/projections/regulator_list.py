@@ -21,15 +21,14 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
-    ColumnElement,
     Connection,
     Date,
     Engine,
     Integer,
+    Select,
     String,
     Table,
     Text,
-    or_,
     select,
 )
 
@@ -41,7 +40,15 @@ from registry.domain.events import (
 )
 from registry.domain.standing import decision_of, entry_day, next_change
 from registry.domain.standing import standing as standing_on
-from registry.projections.base import BatchProjection, Fact, metadata, not_followed, upsert
+from registry.projections.base import (
+    REVIEW_CHUNK,
+    BatchProjection,
+    Fact,
+    due_rows,
+    metadata,
+    not_followed,
+    upsert,
+)
 from registry.projections.bulk import among
 from registry.projections.public_items import decisions_of
 from registry.projections.public_register import DECISIONS
@@ -106,13 +113,18 @@ class RegulatorList(BatchProjection):
         DayReviewed,
     )
 
+    review_chunk: ClassVar[int] = REVIEW_CHUNK
+
     def load(self, conn: Connection, facts: Sequence[Fact]) -> None:
-        ids = {f.key for f in facts if not isinstance(f.event, DayReviewed)}
-        reviewed = [f.event.on for f in facts if isinstance(f.event, DayReviewed)]
-        where: ColumnElement[bool] = among(conn, listed.c.id, ids)
-        if reviewed:
-            where = or_(where, listed.c.next_change_on <= date.fromisoformat(max(reviewed)))
-        rows = conn.execute(select(listed).where(where)).mappings()
+        ids = {f.key for f in facts}
+        self._load(conn, select(listed).where(among(conn, listed.c.id, ids)))
+
+    def load_due(self, conn: Connection, day: date, after: str | None, limit: int) -> str | None:
+        self._load(conn, due_rows(listed, day, after, limit))
+        return next(reversed(self.rows)) if len(self.rows) == limit else None
+
+    def _load(self, conn: Connection, query: Select[Any]) -> None:
+        rows = conn.execute(query).mappings()
         self.rows: dict[str, dict[str, Any]] = {r["id"]: dict(r) for r in rows}
         self.day = RegisterDay(list_day)
         self.day.load(conn)

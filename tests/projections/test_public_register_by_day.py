@@ -2,7 +2,9 @@
 
 A suspension dated next Monday leaves the school legitimate until the registry reviews Monday;
 a licence not renewed stops being legitimate the day after its last day. A rebuild from the log
-gives the same register, since the days reviewed are in the log. SQLite and PostgreSQL alike.
+gives the same register, since the days reviewed are in the log. A review holds a few rows in
+memory at a time: one that finds more schools due than that takes every one of them off the
+register all the same. SQLite and PostgreSQL alike.
 """
 
 from __future__ import annotations
@@ -10,12 +12,15 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from registry.domain.clock import today
 from registry.domain.commands.institutions import SuspendEnrolment
 from registry.projections import public_register as pub
-from tests.projections.conftest import Desk
+from registry.projections.base import REVIEW_CHUNK
+from registry.projections.regulator_list import RegulatorList
+from tests.projections.conftest import Desk, first_difference, view_rows
 
 TODAY = today()
 MONDAY = TODAY + timedelta(days=7 - TODAY.weekday())
@@ -90,3 +95,32 @@ def test_a_rebuild_gives_the_register_the_days_reviewed_gave_it(desk: Desk) -> N
 
     assert register_rows(desk) == built
     assert not any(row["legitimate"] for row in built)
+
+
+def test_a_review_finding_more_schools_due_than_it_holds_at_once_judges_every_one_of_them(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    last_day = TODAY + timedelta(days=3)
+    lapsing = [
+        desk.legitimate(serial=n, valid_from=date(2024, 1, 2), valid_to=last_day)
+        for n in range(1, 6)
+    ]
+    lasting = desk.legitimate(serial=6)
+    desk.services.projector.run_once()
+    for projection in (pub.PublicRegister, RegulatorList):
+        monkeypatch.setattr(projection, "review_chunk", 2)
+
+    desk.review(last_day + timedelta(days=1))
+    newcomer = desk.legitimate(serial=7)  # applied in the same batch, after the review
+
+    assert legitimate_ids(desk) == {str(lasting), str(newcomer)}
+    rows = {row["id"]: row for row in register_rows(desk)}
+    assert all(rows[str(school)]["legitimate"] is False for school in lapsing)
+    built = view_rows(desk.services.engine)
+    desk.services.projector.rebuild()  # the whole log in one batch, the review amid it
+    assert first_difference(built, view_rows(desk.services.engine)) is None
+    for projection in (pub.PublicRegister, RegulatorList):  # every row due in one chunk
+        monkeypatch.setattr(projection, "review_chunk", REVIEW_CHUNK)
+    desk.services.projector.rebuild()
+    rebuilt = view_rows(desk.services.engine)
+    assert first_difference(built, rebuilt) is None, first_difference(built, rebuilt)
